@@ -1,0 +1,21 @@
+"""The JSON API at /api/v1/: each domain adds its router; openapi.json is its committed schema."""
+
+from ninja import NinjaAPI
+
+from skillspact.core.api import install_error_handlers
+from skillspact.core.api import router as core_router
+from skillspact.organisations.api import router as organisations_router
+
+api = NinjaAPI(
+    title="skillspact API",
+    version="1",
+    description=(
+        "The platform of a Large-scale Skills Partnership of the EU Pact for Skills. "
+        "Authenticate with a personal token (`Authorization: Bearer <token>`) created on your "
+        'profile page. Errors are `{"error": {"code", "message", "fields"}}`.'
+    ),
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/", core_router)
+api.add_router("/", organisations_router)

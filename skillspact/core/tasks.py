@@ -1,0 +1,12 @@
+"""Background tasks shared by every domain."""
+
+from __future__ import annotations
+
+from django.core.mail import send_mail
+from django_tasks import task
+
+
+@task()
+def send_email(*, to: list[str], subject: str, body: str) -> int:
+    """Send one plain-text e-mail; running it twice sends it twice, so callers enqueue once."""
+    return send_mail(subject, body, None, to, fail_silently=False)

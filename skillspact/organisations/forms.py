@@ -51,7 +51,13 @@ class RegionChoicesMixin:
         ]
 
 
+def _website_field() -> forms.URLField:
+    # A web address typed without a scheme is taken as https.
+    return forms.URLField(label=_("Website"), max_length=300, required=False, assume_scheme="https")
+
+
 class ApplicationForm(RegionChoicesMixin, forms.ModelForm):
+    website = _website_field()
     interests = forms.ModelMultipleChoiceField(
         queryset=Interest.objects.order_by("name"),
         required=False,
@@ -89,6 +95,7 @@ class ApplicationForm(RegionChoicesMixin, forms.ModelForm):
 
 
 class OrganisationForm(RegionChoicesMixin, forms.ModelForm):
+    website = _website_field()
     interests = forms.ModelMultipleChoiceField(
         queryset=Interest.objects.order_by("name"),
         required=False,

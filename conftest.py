@@ -10,6 +10,14 @@ from skillspact.organisations.factories import AffiliationFactory, OrganisationF
 from skillspact.organisations.models import Affiliation, Organisation
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache (rate-limit counters live there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
     """`with committed():` runs what services schedule after commit (e-mails), as a request would."""

@@ -24,6 +24,10 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        # People type their address in any case; addresses are stored in lower case.
+        return self.get(email__iexact=(username or "").strip())
+
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.update(
             is_staff=True, is_superuser=True, is_secretariat=True, has_confirmed_email=True

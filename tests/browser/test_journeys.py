@@ -23,7 +23,7 @@ INVITATION_PATH = re.compile(r"/invitations/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-
 def sign_in(page: Page, *, email: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Password:", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
@@ -32,7 +32,7 @@ def sign_up(page: Page, *, full_name: str, email: str, password: str) -> None:
     page.goto("/accounts/signup/")
     page.get_by_label("Full name").fill(full_name)
     page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Password:", exact=True).fill(password)
     page.get_by_label("Password again").fill(password)
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("status")).to_contain_text(
@@ -133,7 +133,7 @@ def test_a_contact_invites_a_colleague_who_accepts(
     people = page.get_by_role("table", name="People linked to the organisation")
     expect(people.get_by_role("row")).to_have_count(3)
     colleague_row = people.get_by_role("row").filter(has_text="colleague@hun.example.es")
-    expect(colleague_row.get_by_role("cell").nth(0)).to_have_text(
+    expect(colleague_row.get_by_role("cell").nth(0)).to_have_accessible_name(
         "Colin Colleague colleague@hun.example.es"
     )
     expect(colleague_row.get_by_role("cell").nth(1)).to_have_text("Organisation contact")

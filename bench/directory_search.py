@@ -317,7 +317,7 @@ def html_plan(sample: Sample, rng: random.Random, size: int) -> list[str]:
 
 
 def api_plan(sample: Sample, rng: random.Random, size: int) -> list[str]:
-    """`/api/v1/organisations` query strings: country and/or words, 20 a page, offsets 0 to 80."""
+    """`/api/v1/organisations` query strings: country, type and words; 20 a page, offsets 0-80."""
     common = [w for w, n in sample.name_words.most_common(60) if n >= 3] or list(sample.name_words)
     plan = []
     for _ in range(size):
@@ -333,7 +333,10 @@ def api_plan(sample: Sample, rng: random.Random, size: int) -> list[str]:
         if kind == "country+type":
             query["stakeholder_type"] = org["stakeholder_type"]
         query["limit"] = 20
-        query["offset"] = rng.choice([0, 0, 20, 40, 60, 80])
+        # Deep offsets only where the result is large enough to have them, as a client paging on.
+        query["offset"] = rng.choice(
+            {"country": [0, 0, 20, 40, 60, 80], "q": [0, 0, 20, 40]}.get(kind, [0, 0, 20])
+        )
         plan.append("/api/v1/organisations?" + urlencode(query))
     return plan
 

@@ -111,7 +111,9 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    RQ_QUEUES: dict[str, dict[str, object]] = {
+        "default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}
+    }
 else:
     # A database cache is shared by every web process and the worker, unlike local memory.
     CACHES = {
@@ -121,7 +123,7 @@ else:
         }
     }
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    RQ_QUEUES: dict[str, dict[str, object]] = {}
+    RQ_QUEUES = {}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish")), ("de", _("German"))]
@@ -184,4 +186,3 @@ STATICFILES_FINDERS = [
 
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 100
-

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from skillspact.accounts import forms, selectors, services
 from skillspact.core.errors import DomainError, InvalidInput
+from skillspact.core.types import AuthedHttpRequest
 from skillspact.organisations import selectors as organisation_selectors
 
 
@@ -71,7 +72,7 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def resend_confirmation(request: HttpRequest) -> HttpResponse:
+def resend_confirmation(request: AuthedHttpRequest) -> HttpResponse:
     if not request.user.has_confirmed_email:
         services.email_confirmation_send(user=request.user)
         messages.info(
@@ -82,7 +83,7 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     profile_form = forms.ProfileForm(
         request.POST if request.POST.get("action") == "profile" else None,
@@ -122,7 +123,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
+def token_revoke(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     token = selectors.api_token_get_for_owner(user=request.user, public_id=public_id)
     services.api_token_revoke(token=token, actor=request.user)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
@@ -130,7 +131,7 @@ def token_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def data_export(request: HttpRequest) -> HttpResponse:
+def data_export(request: AuthedHttpRequest) -> HttpResponse:
     data = services.user_data_export(user=request.user)
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
@@ -141,7 +142,7 @@ def data_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthedHttpRequest) -> HttpResponse:
     form = forms.DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

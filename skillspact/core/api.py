@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router, Schema
+from ninja import NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -128,7 +128,7 @@ class HealthOut(Schema):
 
 
 @router.get("/health", response={200: HealthOut, 503: HealthOut}, auth=None, summary="Health check")
-def health(request: HttpRequest) -> tuple[int, dict[str, str]]:
+def health(request: HttpRequest) -> Status:
     """The state of the database and of the task queue."""
     from django_tasks import task_backends
 
@@ -144,7 +144,7 @@ def health(request: HttpRequest) -> tuple[int, dict[str, str]]:
     except Exception:  # noqa: BLE001
         result["tasks"] = "unavailable"
     healthy = result["database"] == "ok" and result["tasks"] == "ok"
-    return (200 if healthy else 503), {"status": "ok" if healthy else "degraded", **result}
+    return Status(200 if healthy else 503, {"status": "ok" if healthy else "degraded", **result})
 
 
 def _check_tasks(backend: Any) -> None:

@@ -7,7 +7,7 @@ from django import forms
 from skillspact.core.errors import DomainError, InvalidInput
 
 
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
+def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
     """Show a domain error on the form, beside the fields it names, else at the top."""
     if not (isinstance(error, InvalidInput) and error.fields):
         form.add_error(error.field if error.field in form.fields else None, error.message)

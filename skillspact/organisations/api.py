@@ -3,13 +3,15 @@
 from typing import Any
 from uuid import UUID
 
+from django.db import transaction
 from django.http import Http404, HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from skillspact.core.api import AUTH, ErrorOut
 from skillspact.core.errors import InvalidInput
 from skillspact.core.permissions import is_secretariat
+from skillspact.core.types import AuthedHttpRequest
 from skillspact.organisations import schemas, selectors, services
 from skillspact.organisations.models import Interest, MembershipApplication
 
@@ -77,15 +79,16 @@ def _reload(application: MembershipApplication, request: HttpRequest) -> Members
     auth=AUTH,
     summary="Apply for an organisation to join",
 )
-def application_create(request: HttpRequest, payload: schemas.ApplicationIn) -> Any:
-    """Save a draft application, or submit it at once with `submit: true`."""
+@transaction.atomic
+def application_create(request: AuthedHttpRequest, payload: schemas.ApplicationIn) -> Any:
+    """Save a draft application, or submit it at once with `submit: true` (all or nothing)."""
     data = payload.dict(exclude={"interests", "submit"})
     data = {key: ("" if value is None else value) for key, value in data.items()}
     interests = _interests(payload.interests)
     application = services.application_save(actor=request.user, data=data, interests=interests)
     if payload.submit:
         application = services.application_submit(application=application, actor=request.user)
-    return 201, _reload(application, request)
+    return Status(201, _reload(application, request))
 
 
 @router.get(
@@ -95,7 +98,9 @@ def application_create(request: HttpRequest, payload: schemas.ApplicationIn) -> 
     summary="Your applications, or the review queue for the secretariat",
 )
 @paginate(LimitOffsetPagination)
-def application_list(request: HttpRequest, filters: Query[schemas.ApplicationListQuery]) -> Any:
+def application_list(
+    request: AuthedHttpRequest, filters: Query[schemas.ApplicationListQuery]
+) -> Any:
     status = filters.status.value if filters.status else ""
     if is_secretariat(request.user):
         queryset = selectors.applications_review_queue(user=request.user, status=status)
@@ -112,7 +117,7 @@ def application_list(request: HttpRequest, filters: Query[schemas.ApplicationLis
     auth=AUTH,
     summary="One application (its applicant or the secretariat)",
 )
-def application_get(request: HttpRequest, application_id: UUID) -> Any:
+def application_get(request: AuthedHttpRequest, application_id: UUID) -> Any:
     return selectors.application_get_for_view(user=request.user, public_id=application_id)
 
 
@@ -123,7 +128,7 @@ def application_get(request: HttpRequest, application_id: UUID) -> Any:
     summary="Change a draft, or an application the secretariat asked more information about",
 )
 def application_update(
-    request: HttpRequest, application_id: UUID, payload: schemas.ApplicationPatch
+    request: AuthedHttpRequest, application_id: UUID, payload: schemas.ApplicationPatch
 ) -> Any:
     application = selectors.application_get_for_edit(user=request.user, public_id=application_id)
     data = payload.dict(exclude_unset=True, exclude={"interests"})
@@ -142,7 +147,7 @@ def application_update(
     summary="Submit an application for review",
 )
 def application_submit(
-    request: HttpRequest, application_id: UUID, payload: schemas.DecisionIn | None = None
+    request: AuthedHttpRequest, application_id: UUID, payload: schemas.DecisionIn | None = None
 ) -> Any:
     application = selectors.application_get_for_edit(user=request.user, public_id=application_id)
     services.application_submit(
@@ -158,7 +163,7 @@ def application_submit(
     summary="Approve (secretariat)",
 )
 def application_approve(
-    request: HttpRequest, application_id: UUID, payload: schemas.DecisionIn
+    request: AuthedHttpRequest, application_id: UUID, payload: schemas.DecisionIn
 ) -> Any:
     application = selectors.application_get_for_review(user=request.user, public_id=application_id)
     services.application_approve(
@@ -174,7 +179,7 @@ def application_approve(
     summary="Reject with a reason (secretariat)",
 )
 def application_reject(
-    request: HttpRequest, application_id: UUID, payload: schemas.RejectIn
+    request: AuthedHttpRequest, application_id: UUID, payload: schemas.RejectIn
 ) -> Any:
     application = selectors.application_get_for_review(user=request.user, public_id=application_id)
     services.application_reject(application=application, actor=request.user, reason=payload.reason)
@@ -188,7 +193,7 @@ def application_reject(
     summary="Ask the applicant for more information (secretariat)",
 )
 def application_request_info(
-    request: HttpRequest, application_id: UUID, payload: schemas.DecisionIn
+    request: AuthedHttpRequest, application_id: UUID, payload: schemas.DecisionIn
 ) -> Any:
     application = selectors.application_get_for_review(user=request.user, public_id=application_id)
     services.application_request_info(

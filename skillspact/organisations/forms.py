@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -33,16 +33,15 @@ def _region_widget(country_field: str) -> forms.Select:
 class RegionChoicesMixin:
     """Offer the NUTS-2 regions of the chosen country (all when none is chosen yet)."""
 
-    fields: dict[str, Any]
+    fields: Any
     data: Any
-    initial: dict[str, Any]
     instance: Any
 
     def _set_region_choices(self) -> None:
         country = (
             self.data.get("country")
             if self.data
-            else (self.initial.get("country") or getattr(self.instance, "country", ""))
+            else (self.initial.get("country") or getattr(self.instance, "country", ""))  # type: ignore[attr-defined]
         )
         self.fields["nuts2"].widget = _region_widget("country")
         self.fields["nuts2"].widget.choices = [
@@ -135,7 +134,8 @@ class OrganisationForm(RegionChoicesMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self._set_region_choices()
         if self.instance.pk:
-            self.fields["networks"].queryset = self.fields["networks"].queryset.exclude(
+            networks = self.fields["networks"]
+            networks.queryset = networks.queryset.exclude(  # type: ignore[attr-defined]
                 pk=self.instance.pk
             )
 
@@ -214,15 +214,16 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries")), *list(countries)]
-        self.fields["stakeholder_type"].choices = [
+        choice_fields = {name: cast(forms.ChoiceField, self.fields[name]) for name in self.fields}
+        choice_fields["country"].choices = [("", _("All countries")), *list(countries)]
+        choice_fields["stakeholder_type"].choices = [
             ("", _("All types")),
             ("education", _("Education and training (all)")),
             ("industry", _("Industry (all)")),
             ("public", _("Public authorities (all)")),
             *StakeholderType.choices,
         ]
-        self.fields["interest"].choices = [
+        choice_fields["interest"].choices = [
             ("", _("All areas")),
             *Interest.objects.order_by("name").values_list("slug", "name"),
         ]
@@ -265,4 +266,4 @@ class JoinGroupForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations

@@ -737,7 +737,8 @@ def working_group_document_delete(*, document: WorkingGroupDocument, actor: User
     if not (is_secretariat(actor) or document.uploaded_by_id == actor.pk):
         raise NotPermitted(_("Only the person who added it or the secretariat can remove it."))
     audit.record(document, "organisations.working_group.document_removed", actor=actor)
-    stored = document.file.name
+    stored = document.file.name or ""
     storage = document.file.storage
     document.delete()
-    transaction.on_commit(lambda: storage.delete(stored))
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from skillspact.core.errors import DomainError
 from skillspact.core.forms import add_domain_error
 from skillspact.core.paginate import paginate
 from skillspact.core.permissions import ensure_secretariat, is_secretariat, secretariat_required
+from skillspact.core.types import AuthedHttpRequest
 from skillspact.organisations import charts, exports, forms, regions, selectors, services
 from skillspact.organisations.models import MembershipApplication, Organisation
 
@@ -51,7 +53,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "querystring_base": urlencode(query) + "&" if query else "",
         "is_filtered": bool(query.keys() - {"sort"}),
     }
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]
         return render(request, "organisations/directory.html#results", context)
     facets = selectors.directory_facets(results)
     context.update(
@@ -102,7 +104,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def organisation_manage(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     organisation = selectors.organisation_get_for_edit(user=request.user, slug=slug)
     form = forms.OrganisationForm(
         request.POST if request.POST.get("action") == "profile" else None,
@@ -165,7 +167,7 @@ def organisation_manage(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
+def invitation_revoke(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     invitation = selectors.invitation_get_for_action(user=request.user, public_id=public_id)
     try:
         services.invitation_revoke(invitation=invitation, actor=request.user)
@@ -180,7 +182,7 @@ def invitation_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def affiliation_remove(request: HttpRequest, public_id: str) -> HttpResponse:
+def affiliation_remove(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     affiliation = selectors.affiliation_get_for_removal(user=request.user, public_id=public_id)
     organisation = affiliation.organisation
     is_self = affiliation.user_id == request.user.pk
@@ -196,7 +198,7 @@ def affiliation_remove(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def organisation_leave(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_leave(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     organisation = selectors.organisation_get_for_edit(user=request.user, slug=slug)
     form = forms.LeaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -256,12 +258,13 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 
 def _application_form_page(
-    request: HttpRequest, application: MembershipApplication | None
+    request: AuthedHttpRequest, application: MembershipApplication | None
 ) -> HttpResponse:
     initial = {"interests": application.interests.all()} if application else {}
     form = forms.ApplicationForm(request.POST or None, instance=application, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.APPLICATION_FIELDS}
+        saved: MembershipApplication | None = None
         try:
             saved = services.application_save(
                 actor=request.user,
@@ -281,24 +284,30 @@ def _application_form_page(
         except DomainError as error:
             add_domain_error(form, error)
             # A draft saved before a failed submission is kept: edit it from now on.
-            if application is None and "saved" in locals():
-                application = saved
+            application = saved if saved is not None else application
         else:
             return redirect("organisations:application_detail", public_id=saved.public_id)
     return render(
         request,
         "organisations/application_form.html",
-        {"form": form, "application": application},
+        {
+            "form": form,
+            "application": application,
+            # Once a draft exists, further posts change it instead of starting another.
+            "form_action": reverse("organisations:application_edit", args=[application.public_id])
+            if application
+            else reverse("organisations:application_create"),
+        },
     )
 
 
 @login_required
-def application_create(request: HttpRequest) -> HttpResponse:
+def application_create(request: AuthedHttpRequest) -> HttpResponse:
     return _application_form_page(request, None)
 
 
 @login_required
-def application_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+def application_edit(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     application = selectors.application_get_for_edit(user=request.user, public_id=public_id)
     if not application.is_editable:
         messages.info(request, _("This application can no longer be changed."))
@@ -307,7 +316,7 @@ def application_edit(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def application_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def application_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     application = selectors.application_get_for_view(user=request.user, public_id=public_id)
     return render(
         request,
@@ -322,7 +331,7 @@ def application_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def application_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
+def application_withdraw(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     application = selectors.application_get_for_edit(user=request.user, public_id=public_id)
     try:
         services.application_withdraw(application=application, actor=request.user)
@@ -337,7 +346,7 @@ def application_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @secretariat_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status and status not in MembershipApplication.Status.values:
         status = ""
@@ -361,7 +370,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 
 @secretariat_required
-def review_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def review_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
     application = selectors.application_get_for_review(user=request.user, public_id=public_id)
     action = request.POST.get("action")
     info_form = forms.MessageForm(request.POST if action == "request_info" else None)
@@ -419,7 +428,7 @@ def review_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @secretariat_required
-def members_admin(request: HttpRequest) -> HttpResponse:
+def members_admin(request: AuthedHttpRequest) -> HttpResponseBase:
     queryset = selectors.members_for_export(user=request.user)
     export = request.GET.get("export")
     stamp = timezone.now().strftime("%Y%m%d")
@@ -431,12 +440,12 @@ def members_admin(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="members-{stamp}.csv"'
         return response
     if export == "xlsx":
-        response = HttpResponse(
+        xlsx = HttpResponse(
             exports.xlsx_bytes(queryset),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="members-{stamp}.xlsx"'
-        return response
+        xlsx["Content-Disposition"] = f'attachment; filename="members-{stamp}.xlsx"'
+        return xlsx
     q = request.GET.get("q", "").strip()
     if q:
         queryset = queryset.filter(Q(legal_name__icontains=q) | Q(acronym__icontains=q))
@@ -459,7 +468,7 @@ def members_admin(request: HttpRequest) -> HttpResponse:
 
 
 @secretariat_required
-def organisation_audit(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_audit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     organisation = selectors.organisation_get_for_edit(user=request.user, slug=slug)
     entries = selectors.audit_entries_for_organisation(user=request.user, organisation=organisation)
     page = paginate(entries, request.GET.get("page"), per_page=50)
@@ -470,7 +479,7 @@ def organisation_audit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def working_groups(request: HttpRequest) -> HttpResponse:
+def working_groups(request: AuthedHttpRequest) -> HttpResponse:
     groups = selectors.working_groups_visible_to(user=request.user)
     form = forms.WorkingGroupForm(request.POST or None) if is_secretariat(request.user) else None
     if request.method == "POST":
@@ -494,7 +503,7 @@ def working_groups(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def working_group_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def working_group_detail(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     group = selectors.working_group_get_for_view(user=request.user, slug=slug)
     mine = selectors.organisations_acted_for(user=request.user).filter(
         status=Organisation.Status.MEMBER
@@ -531,7 +540,7 @@ def working_group_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, _("Your organisation joined the group."))
                 return redirect(request.path)
             if action == "leave":
-                organisation = mine.filter(public_id=request.POST.get("organisation")).first()
+                organisation = mine.filter(public_id=request.POST.get("organisation", "")).first()
                 if organisation is not None:
                     services.working_group_leave(
                         group=group, organisation=organisation, actor=request.user
@@ -576,7 +585,9 @@ def working_group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             )[:10],
             "documents": group.documents.select_related("uploaded_by"),
             "my_in_group": mine.filter(pk__in=in_group),
-            "join_form": join_form if join_form.fields["organisation"].queryset.exists() else None,
+            "join_form": join_form
+            if join_form.fields["organisation"].queryset.exists()  # type: ignore[attr-defined]
+            else None,
             "can_upload": is_secretariat(request.user)
             or selectors.working_group_is_participant(user=request.user, group=group),
             "document_form": document_form,
@@ -587,7 +598,7 @@ def working_group_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def working_group_document(request: HttpRequest, public_id: str) -> HttpResponse:
+def working_group_document(request: AuthedHttpRequest, public_id: str) -> HttpResponseBase:
     document = selectors.working_group_document_get(user=request.user, public_id=public_id)
     if request.method == "POST":
         slug = document.group.slug
@@ -598,5 +609,5 @@ def working_group_document(request: HttpRequest, public_id: str) -> HttpResponse
         else:
             messages.success(request, _("The document is removed."))
         return redirect("organisations:working_group", slug=slug)
-    name = document.file.name.rsplit("/", 1)[-1]
+    name = (document.file.name or "document").rsplit("/", 1)[-1]
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=name)

@@ -1,4 +1,4 @@
-"""Browser fixtures: Debian's Chromium, driven by Playwright, against pytest-django's live server."""
+"""Browser fixtures: Debian's Chromium, driven by Playwright, on pytest-django's live server."""
 
 from __future__ import annotations
 
@@ -15,11 +15,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 # Short waits: a journey that works finishes in seconds; one that hangs should fail soon.
 TIMEOUT_MS = 5_000
 
-# Playwright's sync API keeps an asyncio loop in this thread, and Django refuses ORM calls
-# (factories, fixtures, assertions on rows) when it sees one. The tests never share a
-# connection with the loop, so the check only gets in the way here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 NewPage = Callable[[], Page]
 
 
@@ -34,7 +29,12 @@ def browser() -> Iterator[Browser]:
         if os.environ.get("CI"):
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
-    with sync_playwright() as playwright:
+    # Playwright's sync API keeps an asyncio loop running in this thread while it is open, and
+    # Django then refuses ORM calls (test database setup, personas, factories, checks on rows)
+    # as if they came from async code. Nothing here shares a connection with that loop, so the
+    # check is lifted for exactly as long as the loop runs.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )

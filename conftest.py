@@ -20,7 +20,7 @@ def _fresh_cache() -> None:
 
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    """`with committed():` runs what services schedule after commit (e-mails), as a request would."""
+    """`with committed():` runs what services schedule after commit, as a request would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 

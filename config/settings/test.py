@@ -28,10 +28,7 @@ _test_url = os.environ.get("TEST_DATABASE_URL")
 if _test_url:
     DATABASES = {"default": dj_database_url.parse(_test_url)}
 else:
+    # The test database lives in memory: fast, and parallel runs never share a file.
     DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(VAR_DIR / "test.sqlite3"),
-            "TEST": {"NAME": str(VAR_DIR / "test-db.sqlite3")},
-        }
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "test.sqlite3")}
     }

@@ -6,7 +6,7 @@ import factory
 
 from skillspact.accounts.models import User
 
-PASSWORD = "correct-horse-battery-9"
+PASSWORD = "correct-horse-battery-9"  # noqa: S105 - a test fixture, not a secret
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -216,3 +216,13 @@ def test_a_submission_without_legal_name_shows_an_error_and_keeps_the_input(
     assert not MembershipApplication.objects.filter(
         status=MembershipApplication.Status.SUBMITTED
     ).exists()
+
+    # And when they add the legal name and submit again, that one application is submitted
+    page.get_by_label("Legal name").fill("Hospital de Braga")
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Hospital de Braga Submitted, awaiting review"
+    )
+    assert list(MembershipApplication.objects.values_list("legal_name", "status")) == [
+        ("Hospital de Braga", MembershipApplication.Status.SUBMITTED)
+    ]

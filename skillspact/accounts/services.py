@@ -47,7 +47,15 @@ def user_signup(*, email: str, full_name: str, password: str) -> User:
     except ValidationError as error:
         raise InvalidInput(" ".join(error.messages), fields={"password": error.messages}) from error
     user.set_password(password)
-    user.full_clean(exclude=["password"])
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as error:
+        if any(item.code == "unique" for item in error.error_dict.get("email", [])):
+            # Another sign-up with this address committed since the check above.
+            raise EmailTaken(
+                _("An account with this e-mail address already exists."), field="email"
+            ) from error
+        raise InvalidInput(" ".join(error.messages), fields=error.message_dict) from error
     try:
         with transaction.atomic():
             user.save()

@@ -30,278 +30,208 @@ class CountryData:
     family_names: tuple[str, ...]
 
 
+# fmt: off
 COUNTRIES: dict[str, CountryData] = {
     "AT": CountryData(
-        9.1,
-        ("de",),
-        "Austria",
-        "Austria",
-        "GmbH",
+        9.1, ("de",), "Austria", "Austria", "GmbH",
         ("Salzachtal", "Mostviertel", "Innkreis", "Gailtal", "Traunsee", "Pinzgau"),
         ("Katharina", "Florian", "Theresa", "Matthias", "Julia", "Stefan"),
         ("Gruber", "Huber", "Wallner", "Pichler", "Moser", "Leitner"),
     ),
     "BE": CountryData(
-        11.8,
-        ("nl", "fr"),
-        "Belgium",
-        "Benelux",
-        "SRL",
+        11.8, ("nl", "fr"), "Belgium", "Benelux", "SRL",
         ("Meetjesland", "Hageland", "Westhoek", "Condroz", "Famenne", "Gaume"),
         ("Lotte", "Pieter", "Camille", "Thomas", "Elise", "Maxime"),
         ("Peeters", "Janssens", "Dubois", "Lambert", "Maes", "Dupont"),
     ),
     "BG": CountryData(
-        6.4,
-        ("en",),
-        "Bulgaria",
-        "Balkan",
-        "EOOD",
+        6.4, ("en",), "Bulgaria", "Balkan", "EOOD",
         ("Struma Valley", "Rodopi", "Pirin", "Tundzha", "Dobrudzha", "Balkan Foothills"),
         ("Elena", "Georgi", "Maria", "Nikolay", "Desislava", "Ivan"),
         ("Petrova", "Dimitrov", "Ivanova", "Georgiev", "Koleva", "Stoyanov"),
     ),
     "CY": CountryData(
-        0.9,
-        ("en",),
-        "Cyprus",
-        "Mediterranean",
-        "Ltd",
+        0.9, ("en",), "Cyprus", "Mediterranean", "Ltd",
         ("Troodos", "Akamas", "Pitsilia", "Marathasa", "Kokkinochoria"),
         ("Andreas", "Eleni", "Christos", "Maria", "Nikos", "Sofia"),
         ("Georgiou", "Christodoulou", "Ioannou", "Constantinou", "Demetriou", "Savva"),
     ),
     "CZ": CountryData(
-        10.8,
-        ("en",),
-        "Czechia",
-        "Bohemia",
-        "s.r.o.",
+        10.8, ("en",), "Czechia", "Bohemia", "s.r.o.",
         ("Podlesí", "Horácko", "Pošumaví", "Podkrkonoší", "Slovácko", "Haná"),
         ("Tereza", "Jakub", "Lucie", "Tomáš", "Kateřina", "Martin"),
         ("Nováková", "Svoboda", "Dvořáková", "Černý", "Procházková", "Kučera"),
     ),
     "DE": CountryData(
-        84.4,
-        ("de",),
-        "Germany",
-        "Deutschland",
-        "GmbH",
+        84.4, ("de",), "Germany", "Deutschland", "GmbH",
         ("Nordheide", "Lindenau", "Auenfeld", "Elbmarsch", "Waldau", "Mittelrhein", "Steinbach"),
         ("Anna", "Jonas", "Lea", "Felix", "Miriam", "Tobias", "Sabine"),
         ("Schmidt", "Becker", "Hoffmann", "Krüger", "Neumann", "Schulze", "Wagner"),
     ),
     "DK": CountryData(
-        5.9,
-        ("en",),
-        "Denmark",
-        "Nordic",
-        "ApS",
+        5.9, ("en",), "Denmark", "Nordic", "ApS",
         ("Nordkysten", "Skovby", "Fjordlund", "Egebjerg", "Vestegnen", "Havdrup"),
         ("Freja", "Mads", "Ida", "Rasmus", "Sofie", "Anders"),
         ("Jensen", "Nielsen", "Sørensen", "Rasmussen", "Kjær", "Mølgaard"),
     ),
     "EE": CountryData(
-        1.4,
-        ("en",),
-        "Estonia",
-        "Baltic",
-        "OÜ",
+        1.4, ("en",), "Estonia", "Baltic", "OÜ",
         ("Järvamaa", "Põhjaranna", "Kaasiku", "Saarepiiri", "Peipsiääre"),
         ("Kadri", "Margus", "Liis", "Tanel", "Kertu", "Rasmus"),
         ("Tamm", "Saar", "Kask", "Mägi", "Rebane", "Ilves"),
     ),
     "ES": CountryData(
-        48.1,
-        ("es",),
-        "Spain",
-        "Iberia",
-        "S.L.",
+        48.1, ("es",), "Spain", "Iberia", "S.L.",
         ("Aragón", "Alcarria", "Vega Baja", "Sierra Norte", "Bierzo", "Tierra de Campos"),
         ("Lucía", "Javier", "Carmen", "Pablo", "Marta", "Alejandro"),
         ("García", "Fernández", "López", "Martínez", "Sánchez", "Romero"),
     ),
     "FI": CountryData(
-        5.6,
-        ("en",),
-        "Finland",
-        "Nordic",
-        "Oy",
+        5.6, ("en",), "Finland", "Nordic", "Oy",
         ("Koivula", "Järvilaakso", "Pohjanranta", "Kuusimäki", "Metsäkylä"),
         ("Aino", "Mikko", "Emilia", "Juha", "Sanna", "Ville"),
         ("Korhonen", "Virtanen", "Mäkinen", "Nieminen", "Heikkinen", "Laine"),
     ),
     "FR": CountryData(
-        68.2,
-        ("fr",),
-        "France",
-        "France",
-        "SAS",
+        68.2, ("fr",), "France", "France", "SAS",
         ("Saint-Aubin", "Montclair", "Beaulieu", "Valmont", "Sainte-Colombe", "Lignières"),
         ("Camille", "Julien", "Chloé", "Nicolas", "Manon", "Antoine", "Élodie"),
         ("Martin", "Bernard", "Moreau", "Laurent", "Girard", "Fournier", "Rousseau"),
     ),
     "GR": CountryData(
-        10.4,
-        ("en",),
-        "Greece",
-        "Hellas",
-        "S.A.",
+        10.4, ("en",), "Greece", "Hellas", "S.A.",
         ("Evia", "Pelion", "Mani", "Epirus Highlands", "Lesvos North", "Argolida"),
         ("Eleni", "Giorgos", "Katerina", "Dimitris", "Maria", "Kostas"),
         ("Papadopoulou", "Nikolaidis", "Georgiou", "Papadakis", "Vlachou", "Karalis"),
     ),
     "HR": CountryData(
-        3.9,
-        ("en",),
-        "Croatia",
-        "Adriatic",
-        "d.o.o.",
+        3.9, ("en",), "Croatia", "Adriatic", "d.o.o.",
         ("Zagorje", "Slavonija", "Lika", "Kvarner", "Podravina", "Dalmatinska Zagora"),
         ("Ivana", "Luka", "Petra", "Marko", "Ana", "Tomislav"),
         ("Horvat", "Kovačević", "Babić", "Marić", "Jurić", "Knežević"),
     ),
     "HU": CountryData(
-        9.6,
-        ("en",),
-        "Hungary",
-        "Danubia",
-        "Kft.",
+        9.6, ("en",), "Hungary", "Danubia", "Kft.",
         ("Bakonyalja", "Tiszahát", "Mátraalja", "Őrség", "Hegyhát", "Sárköz"),
         ("Eszter", "Bence", "Réka", "Gábor", "Zsófia", "Péter"),
         ("Nagy", "Kovács", "Tóth", "Szabó", "Horváth", "Varga"),
     ),
     "IE": CountryData(
-        5.3,
-        ("en",),
-        "Ireland",
-        "Éire",
-        "Ltd",
+        5.3, ("en",), "Ireland", "Éire", "Ltd",
         ("Glenmore", "Kilbrack", "Carrigmore", "Lough Arrow", "Ardmore", "Ballyfarnon"),
         ("Aoife", "Conor", "Siobhán", "Cian", "Niamh", "Eoin"),
         ("Murphy", "O'Brien", "Byrne", "Kelly", "Walsh", "Doyle"),
     ),
     "IT": CountryData(
-        59.0,
-        ("it",),
-        "Italy",
-        "Italia",
-        "S.r.l.",
+        59.0, ("it",), "Italy", "Italia", "S.r.l.",
         ("Lomellina", "Valdarno", "Cilento", "Langhe", "Murgia", "Casentino", "Val Trebbia"),
         ("Giulia", "Marco", "Francesca", "Luca", "Chiara", "Alessandro"),
         ("Rossi", "Bianchi", "Esposito", "Ferrari", "Romano", "Colombo"),
     ),
     "LT": CountryData(
-        2.9,
-        ("en",),
-        "Lithuania",
-        "Baltic",
-        "UAB",
+        2.9, ("en",), "Lithuania", "Baltic", "UAB",
         ("Aukštaitija", "Dzūkija", "Sūduva", "Pajūris", "Nemunėlis"),
         ("Ieva", "Mantas", "Rūta", "Tomas", "Greta", "Lukas"),
         ("Kazlauskas", "Jankauskienė", "Petrauskas", "Stankevičiūtė", "Vasiliauskas"),
     ),
     "LU": CountryData(
-        0.7,
-        ("fr", "de"),
-        "Luxembourg",
-        "Benelux",
-        "S.à r.l.",
+        0.7, ("fr", "de"), "Luxembourg", "Benelux", "S.à r.l.",
         ("Éislek", "Minett", "Mullerthal", "Guttland", "Moselle"),
         ("Laura", "Luc", "Sarah", "Ben", "Claire", "Tom"),
         ("Schmit", "Muller", "Weber", "Hoffmann", "Wagner", "Thill"),
     ),
     "LV": CountryData(
-        1.9,
-        ("en",),
-        "Latvia",
-        "Baltic",
-        "SIA",
+        1.9, ("en",), "Latvia", "Baltic", "SIA",
         ("Ziemeļkurzeme", "Daugavkrasts", "Priedaine", "Lielupe", "Vidzemes Piekraste"),
         ("Līga", "Jānis", "Anna", "Kristaps", "Ilze", "Mārtiņš"),
         ("Bērziņa", "Kalniņš", "Ozola", "Liepiņš", "Krūmiņa", "Jansons"),
     ),
     "MT": CountryData(
-        0.5,
-        ("en",),
-        "Malta",
-        "Mediterranean",
-        "Ltd",
+        0.5, ("en",), "Malta", "Mediterranean", "Ltd",
         ("Marsamxett", "Wied il-Għajn", "Santa Venera", "Xagħra", "Birżebbuġa"),
         ("Maria", "Luke", "Francesca", "Matthew", "Claire", "Daniel"),
         ("Borg", "Camilleri", "Vella", "Farrugia", "Zammit", "Galea"),
     ),
     "NL": CountryData(
-        17.9,
-        ("nl",),
-        "the Netherlands",
-        "Benelux",
-        "B.V.",
+        17.9, ("nl",), "the Netherlands", "Benelux", "B.V.",
         ("Waterland", "Betuwe", "Kempen", "Achterhoek", "Salland", "Westland"),
         ("Sanne", "Daan", "Femke", "Bram", "Lieke", "Joost"),
         ("de Vries", "Jansen", "Bakker", "Visser", "Smit", "Mulder"),
     ),
     "PL": CountryData(
-        36.8,
-        ("pl",),
-        "Poland",
-        "Polska",
-        "sp. z o.o.",
+        36.8, ("pl",), "Poland", "Polska", "sp. z o.o.",
         ("Podhale", "Kaszuby", "Roztocze", "Warmia", "Kurpie", "Kujawy"),
         ("Agnieszka", "Piotr", "Katarzyna", "Tomasz", "Magdalena", "Paweł"),
         ("Nowak", "Kowalska", "Wiśniewski", "Wójcik", "Kamińska", "Lewandowski"),
     ),
     "PT": CountryData(
-        10.5,
-        ("pt",),
-        "Portugal",
-        "Portugal",
-        "Lda.",
+        10.5, ("pt",), "Portugal", "Portugal", "Lda.",
         ("Alto Minho", "Beira Serra", "Ribatejo", "Baixo Vouga", "Oeste", "Serra da Estrela"),
         ("Inês", "João", "Beatriz", "Tiago", "Mariana", "Rui"),
         ("Silva", "Santos", "Ferreira", "Pereira", "Costa", "Oliveira"),
     ),
     "RO": CountryData(
-        19.1,
-        ("en",),
-        "Romania",
-        "Danubia",
-        "S.R.L.",
+        19.1, ("en",), "Romania", "Danubia", "S.R.L.",
         ("Valea Mureșului", "Țara Bârsei", "Bucovina", "Câmpia Dunării", "Valea Jiului"),
         ("Ioana", "Andrei", "Elena", "Mihai", "Raluca", "Alexandru"),
         ("Popescu", "Ionescu", "Dumitrescu", "Stan", "Constantin", "Marinescu"),
     ),
     "SE": CountryData(
-        10.5,
-        ("en",),
-        "Sweden",
-        "Nordic",
-        "AB",
+        10.5, ("en",), "Sweden", "Nordic", "AB",
         ("Norrdal", "Sjöhamn", "Björkvik", "Granlunda", "Ekbacka", "Västerbygd"),
         ("Elsa", "Oskar", "Maja", "Erik", "Linnea", "Johan"),
         ("Andersson", "Lindqvist", "Johansson", "Berg", "Nyström", "Holm"),
     ),
     "SI": CountryData(
-        2.1,
-        ("en",),
-        "Slovenia",
-        "Adriatic",
-        "d.o.o.",
+        2.1, ("en",), "Slovenia", "Adriatic", "d.o.o.",
         ("Pohorje", "Posočje", "Dolenjska", "Zasavje", "Koroška", "Savinjska"),
         ("Nina", "Matej", "Eva", "Jure", "Maja", "Luka"),
         ("Novak", "Horvat", "Kranjc", "Zupančič", "Potočnik", "Kovač"),
     ),
     "SK": CountryData(
-        5.4,
-        ("en",),
-        "Slovakia",
-        "Danubia",
-        "s.r.o.",
+        5.4, ("en",), "Slovakia", "Danubia", "s.r.o.",
         ("Podpoľanie", "Záhorie", "Horehronie", "Kysuce", "Liptov", "Zamagurie"),
         ("Zuzana", "Martin", "Lenka", "Michal", "Veronika", "Peter"),
         ("Horváthová", "Kováč", "Varga", "Tóthová", "Baláž", "Szabová"),
     ),
 }
+# fmt: on
+
+# The NUTS-2 region a place lies in, where it is a real area; invented places go anywhere.
+PLACE_REGIONS: dict[str, str] = {
+    "Salzachtal": "AT32", "Mostviertel": "AT12", "Innkreis": "AT31", "Gailtal": "AT21",
+    "Traunsee": "AT31", "Pinzgau": "AT32",
+    "Meetjesland": "BE23", "Hageland": "BE24", "Westhoek": "BE25", "Condroz": "BE35",
+    "Famenne": "BE34", "Gaume": "BE34",
+    "Struma Valley": "BG41", "Rodopi": "BG42", "Pirin": "BG41", "Tundzha": "BG34",
+    "Dobrudzha": "BG33",
+    "Horácko": "CZ06", "Pošumaví": "CZ03", "Podkrkonoší": "CZ05", "Slovácko": "CZ07",
+    "Haná": "CZ07",
+    "Nordheide": "DE93", "Elbmarsch": "DE93", "Mittelrhein": "DEB1",
+    "Aragón": "ES24", "Alcarria": "ES42", "Vega Baja": "ES52", "Sierra Norte": "ES30",
+    "Bierzo": "ES41", "Tierra de Campos": "ES41",
+    "Evia": "EL64", "Pelion": "EL61", "Mani": "EL65", "Epirus Highlands": "EL54",
+    "Lesvos North": "EL41", "Argolida": "EL65",
+    "Zagorje": "HR06", "Slavonija": "HR02", "Lika": "HR03", "Kvarner": "HR03",
+    "Podravina": "HR06", "Dalmatinska Zagora": "HR03",
+    "Bakonyalja": "HU21", "Tiszahát": "HU32", "Mátraalja": "HU31", "Őrség": "HU22",
+    "Hegyhát": "HU23", "Sárköz": "HU23",
+    "Lomellina": "ITC4", "Valdarno": "ITI1", "Cilento": "ITF3", "Langhe": "ITC1",
+    "Murgia": "ITF4", "Casentino": "ITI1", "Val Trebbia": "ITH5",
+    "Aukštaitija": "LT02", "Dzūkija": "LT02", "Sūduva": "LT02", "Pajūris": "LT02",
+    "Waterland": "NL32", "Betuwe": "NL22", "Kempen": "NL41", "Achterhoek": "NL22",
+    "Salland": "NL21", "Westland": "NL33",
+    "Podhale": "PL21", "Kaszuby": "PL63", "Roztocze": "PL81", "Warmia": "PL62",
+    "Kurpie": "PL92", "Kujawy": "PL61",
+    "Alto Minho": "PT11", "Beira Serra": "PT16", "Ribatejo": "PT16", "Baixo Vouga": "PT16",
+    "Oeste": "PT16", "Serra da Estrela": "PT16",
+    "Valea Mureșului": "RO12", "Țara Bârsei": "RO12", "Bucovina": "RO21",
+    "Câmpia Dunării": "RO31", "Valea Jiului": "RO42",
+    "Pohorje": "SI03", "Posočje": "SI04", "Dolenjska": "SI03", "Zasavje": "SI03",
+    "Koroška": "SI03", "Savinjska": "SI03",
+    "Podpoľanie": "SK03", "Záhorie": "SK02", "Horehronie": "SK03", "Kysuce": "SK03",
+    "Liptov": "SK03", "Zamagurie": "SK04",
+}  # fmt: skip
 
 # Template kinds by stakeholder type; industry types get brand names instead (see `BRANDS`).
 KIND_OF_TYPE: dict[str, str] = {
@@ -704,11 +634,11 @@ HYPHENATED_QUALIFIERS = {"de", "fr", "nl"}
 
 def organisation_name(
     rng: random.Random, stakeholder_type: str, country: str, *, qualify: bool = False
-) -> str:
-    """A fictional organisation name of this type, in the country's language where known.
+) -> tuple[str, str]:
+    """A fictional name of this type, in the country's language where known, and its place.
 
-    With `qualify` the place gets a compass word (`Nordheide-Süd`), for when the plain name is
-    taken already.
+    The place is "" when the name has none. With `qualify` the place gets a compass word
+    (`Nordheide-Süd`), for when the plain name is taken already.
     """
     data = COUNTRIES[country]
     if stakeholder_type in BRANDS:
@@ -718,14 +648,14 @@ def organisation_name(
             if brand.lower() not in REAL_BRANDS:
                 break
         words = [brand, rng.choice(BRAND_SECTOR_WORDS), data.brand if rng.random() < 0.5 else ""]
-        return " ".join(word for word in [*words, data.company_form] if word)
+        return " ".join(word for word in [*words, data.company_form] if word), ""
     # Some organisations in every country use an English name for European work.
     language = "en" if rng.random() < 0.15 else rng.choice(data.languages)
     if language not in TEMPLATES:
         language = "en"
     kind = KIND_OF_TYPE[stakeholder_type]
     template = rng.choice(TEMPLATES[language].get(kind) or TEMPLATES["en"][kind])
-    place = rng.choice(data.places)
+    place = base_place = rng.choice(data.places)
     if qualify:
         qualifier = rng.choice(QUALIFIERS[language])
         joiner = "-" if language in HYPHENATED_QUALIFIERS else " "
@@ -733,7 +663,8 @@ def organisation_name(
         if "{place}" not in template:
             # A national body: name the office instead.
             template += " — {place}"
-    return template.format(place=place, country=data.name)
+    name = template.format(place=place, country=data.name.removeprefix("the "))
+    return name, base_place if "{place}" in template else ""
 
 
 def person_name(rng: random.Random, country: str) -> str:
@@ -752,19 +683,19 @@ class InterestData:
 INTERESTS: tuple[InterestData, ...] = (
     InterestData("digital-health", "Digital health", "digital health tools"),
     InterestData("ai-in-healthcare", "AI in healthcare", "the safe use of AI in clinical work"),
-    InterestData("health-data", "Health data and interoperability", "health data and interoperability"),
-    InterestData("green-skills", "Green skills and sustainable healthcare", "sustainable, low-carbon care"),
+    InterestData("health-data", "Health data and interoperability", "health data exchange"),
+    InterestData("green-skills", "Green skills and sustainable healthcare", "low-carbon care"),
     InterestData("patient-safety", "Patient safety", "patient safety"),
     InterestData("telehealth", "Telehealth", "telehealth and remote monitoring"),
     InterestData("medical-devices", "Medical devices", "the use of new medical devices"),
     InterestData("long-term-care", "Long-term care", "long-term and home care"),
     InterestData("nursing-workforce", "Nursing workforce", "nursing workforce development"),
-    InterestData("cpd", "Continuing professional development", "continuing professional development"),
+    InterestData("cpd", "Continuing professional development", "professional development"),
     InterestData("micro-credentials", "Micro-credentials", "micro-credentials"),
-    InterestData("skills-intelligence", "Skills intelligence", "skills intelligence and forecasting"),
+    InterestData("skills-intelligence", "Skills intelligence", "skills forecasting"),
     InterestData("mental-health", "Mental health", "mental health care"),
     InterestData("public-health", "Public health", "public health and prevention"),
-)  # fmt: skip
+)
 
 # Interests each kind of organisation tends to pick.
 PREFERRED_INTERESTS: dict[str, tuple[str, ...]] = {
@@ -788,7 +719,7 @@ PREFERRED_INTERESTS: dict[str, tuple[str, ...]] = {
     "digital": ("telehealth", "ai-in-healthcare", "health-data", "digital-health"),
     "industry": ("green-skills", "medical-devices", "digital-health"),
 }
-INDUSTRY_KIND = {
+INDUSTRY_KIND: dict[str, str] = {
     StakeholderType.INDUSTRY_MEDTECH: "medtech",
     StakeholderType.INDUSTRY_PHARMA: "pharma",
     StakeholderType.INDUSTRY_BIOTECH: "biotech",

@@ -24,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from django.db import models, transaction
 from django.db.models import Case, F, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from skillspact.accounts.models import User
@@ -88,6 +89,9 @@ ACRONYM_CHANCE = {
     "employers": 0.6,
     "union": 0.6,
 }
+
+ALL_TYPES = [str(value) for value in StakeholderType]
+TYPE_WEIGHTS = [demo_data.TYPE_WEIGHTS[value] for value in StakeholderType]
 
 T = TypeVar("T")
 
@@ -218,6 +222,8 @@ class DemoBuilder:
         }
         self.refs: set[str] = set()
         self.interests: dict[str, Interest] = {}
+        self.plans: list[Plan] = []
+        self.network_plans: list[Plan] = []
 
     # -- the whole -----------------------------------------------------------------------------
 
@@ -283,7 +289,11 @@ class DemoBuilder:
     # -- organisations -------------------------------------------------------------------------
 
     def _countries(self, count: int) -> list[str]:
-        """`count` country codes: a few for every country, the rest by population."""
+        """`count` country codes: a few for every country, the rest by population.
+
+        The first is Germany, for the demo contact's university hospital.
+        """
+        count -= 1
         codes = sorted(demo_data.COUNTRIES)
         floor = min(3, count // len(codes))
         allocation = dict.fromkeys(codes, floor)
@@ -300,8 +310,6 @@ class DemoBuilder:
             :leftover
         ]:
             allocation[code] += 1
-        # The demo contact's university hospital is German and comes first.
-        allocation["DE"] -= 1
         countries = [code for code in codes for _ in range(allocation[code])]
         self.rng.shuffle(countries)
         return ["DE", *countries]
@@ -331,6 +339,9 @@ class DemoBuilder:
                 return name
         return self._unique(name, self.names, joiner=" ")
 
+    def _random_type(self) -> str:
+        return self.rng.choices(ALL_TYPES, weights=TYPE_WEIGHTS)[0]
+
     def _kind(self, stakeholder_type: str) -> str:
         return demo_data.INDUSTRY_KIND.get(stakeholder_type) or demo_data.KIND_OF_TYPE.get(
             stakeholder_type, "other"
@@ -348,15 +359,15 @@ class DemoBuilder:
         rng = self.rng
         kind = self._kind(stakeholder_type)
         name = name or self._name(stakeholder_type, country)
-        acronym = (
-            demo_data.acronym_of(name) if rng.random() < ACRONYM_CHANCE.get(kind, 0.2) else ""
-        )
+        acronym = demo_data.acronym_of(name) if rng.random() < ACRONYM_CHANCE.get(kind, 0.2) else ""
         country_regions = regions.regions_for_country(country)
         nuts2 = rng.choice(country_regions).code if country_regions and rng.random() < 0.96 else ""
         size = rng.choices(SIZES, weights=SIZE_WEIGHTS.get(kind, DEFAULT_SIZE_WEIGHTS))[0]
         short = demo_data.slug_of(f"{acronym} {name.split()[-1]}" if acronym else name, 40)
-        domain = self._unique(f"{short}.example", self.domains)
-        domain = domain if domain.endswith(".example") else f"{domain}.example"
+        domain, number = f"{short}.example", 2
+        while domain in self.domains:
+            domain, number = f"{short}-{number}.example", number + 1
+        self.domains.add(domain)
         website = f"https://www.{domain}" if rng.random() < 0.7 else f"https://{domain}"
         preferred = demo_data.PREFERRED_INTERESTS.get(kind, ())
         interests: list[str] = []
@@ -398,13 +409,10 @@ class DemoBuilder:
     def _plan_organisations(self, count: int) -> list[Plan]:
         rng = self.rng
         countries = self._countries(count)
-        weights = [demo_data.TYPE_WEIGHTS[value] for value in StakeholderType]
         plans: list[Plan] = []
         for index, country in enumerate(countries):
-            if index < len(TYPE_ORDER):
-                stakeholder_type = TYPE_ORDER[index]
-            else:
-                stakeholder_type = rng.choices(list(StakeholderType), weights=weights)[0]
+            # The first organisations take every type once; the rest follow the weights.
+            stakeholder_type = TYPE_ORDER[index] if index < len(TYPE_ORDER) else self._random_type()
             name = "Universitätsklinikum Nordheide" if index == 0 else ""
             if name:
                 self.names.add(name)
@@ -469,13 +477,10 @@ class DemoBuilder:
             saved += Organisation.objects.bulk_create(batch)
             self.progress.show(0.25 + 0.12 * len(saved) / len(organisations))
         _require_pks(saved)
-        through = Organisation.interests.through
-        Organisation.objects.filter(pk__gte=saved[0].pk, pk__lte=saved[-1].pk).update(
-            created_at=F("joined_at"), updated_at=F("joined_at")
-        )
         Organisation.objects.filter(
-            pk__gte=saved[0].pk, pk__lte=saved[-1].pk, left_at__isnull=False
-        ).update(updated_at=F("left_at"))
+            pk__gte=saved[0].pk, pk__lte=saved[-1].pk, created_at__gte=self.now
+        ).update(created_at=F("joined_at"), updated_at=Coalesce("left_at", "joined_at"))
+        through = Organisation.interests.through
         through.objects.bulk_create(
             (
                 through(organisation_id=plan.organisation.pk, interest_id=self.interests[slug].pk)
@@ -520,7 +525,11 @@ class DemoBuilder:
             re.sub(r"[^a-z0-9]+", "", demo_data.ascii_fold(part).lower())
             for part in full_name.split(" ", 1)
         )
-        return self._unique(f"{local}@{domain}", self.emails, joiner="")
+        email, number = f"{local}@{domain}", 2
+        while email in self.emails:
+            email, number = f"{local}{number}@{domain}", number + 1
+        self.emails.add(email)
+        return email
 
     def _person(self, country: str, domain: str, joined: datetime) -> User:
         full_name = demo_data.person_name(self.rng, country)
@@ -566,11 +575,11 @@ class DemoBuilder:
         _require_pks(saved)
         contacts_by_org: dict[int, list[User]] = {}
         affiliations = []
-        for org_index, user_index, role in roles:
+        for org_index, user_index, role_name in roles:
             user = flagship_contact if user_index < 0 else saved[user_index]
             organisation = organisations[org_index]
-            affiliations.append(Affiliation(organisation=organisation, user=user, role=role))
-            if role == Affiliation.Role.CONTACT:
+            affiliations.append(Affiliation(organisation=organisation, user=user, role=role_name))
+            if role_name == Affiliation.Role.CONTACT:
                 contacts_by_org.setdefault(organisation.pk, []).append(user)
         Affiliation.objects.bulk_create(affiliations, batch_size=BATCH_SIZE)
         self.summary.people += len(saved)
@@ -599,17 +608,21 @@ class DemoBuilder:
             return len(applications) - 1
 
         # Approved: the application each of a few members once made, the demo contact's first.
+        network_pks = {plan.organisation.pk for plan in self.network_plans}
         members = [
             org
             for org in organisations[1:]
-            if org.is_member and org.pk in contacts and org not in self._networks()
+            if org.is_member and org.pk in contacts and org.pk not in network_pks
         ]
         approved = [organisations[0], *rng.sample(members, min(len(members), rng.randint(2, 4)))]
         by_pk = {plan.organisation.pk: plan for plan in self.plans}
         for organisation in approved:
             assert organisation.joined_at is not None
-            applicant = flagship_contact if organisation is organisations[0] else None
-            applicant = applicant or contacts[organisation.pk][0]
+            applicant = (
+                flagship_contact
+                if organisation.pk == organisations[0].pk
+                else contacts[organisation.pk][0]
+            )
             decided = organisation.joined_at
             submitted = decided - timedelta(days=rng.randint(3, 25), hours=rng.randint(1, 6))
             application = MembershipApplication(
@@ -639,7 +652,7 @@ class DemoBuilder:
             Status.WITHDRAWN,
         ):
             for number in range(rng.randint(3, 5)):
-                application, interests = self._new_application(status, number)
+                application, interests = self._new_application(status, number, secretariat)
                 index = add(application, interests)
                 messages += self._application_messages(index, application, number, secretariat)
 
@@ -669,11 +682,8 @@ class DemoBuilder:
         self.summary.applications = Counter(str(app.status) for app in saved)
         self.summary.people += sum(1 for app in saved if app.status != Status.APPROVED)
 
-    def _networks(self) -> list[Organisation]:
-        return [plan.organisation for plan in self.network_plans]
-
     def _new_application(
-        self, status: str, number: int
+        self, status: str, number: int, secretariat: User
     ) -> tuple[MembershipApplication, list[str]]:
         rng = self.rng
         Status = MembershipApplication.Status
@@ -681,12 +691,11 @@ class DemoBuilder:
         country = rng.choices(
             countries, weights=[demo_data.COUNTRIES[code].population for code in countries]
         )[0]
-        weights = [demo_data.TYPE_WEIGHTS[value] for value in StakeholderType]
-        stakeholder_type = rng.choices(list(StakeholderType), weights=weights)[0]
+        stakeholder_type = self._random_type()
         profile = self._profile(stakeholder_type, country)
         interests = profile.pop("interests")
         # Recent for open applications; spread over the last two years for decided ones.
-        days_ago = rng.randint(2, 40) if status != Status.REJECTED else rng.randint(20, 700)
+        days_ago = rng.randint(10, 45) if status != Status.REJECTED else rng.randint(20, 700)
         submitted = self.now - timedelta(days=days_ago, hours=rng.randint(0, 9))
         applicant = self._person(country, profile["website_domain"], submitted)
         applicant.save()
@@ -707,7 +716,7 @@ class DemoBuilder:
             application.description = ""
         if status == Status.REJECTED:
             application.decided_at = submitted + timedelta(days=rng.randint(3, 15))
-            application.decided_by = None  # set with the decision message below
+            application.decided_by = secretariat
             application.decision_reason = demo_data.REJECTION_REASONS[
                 number % len(demo_data.REJECTION_REASONS)
             ]
@@ -737,10 +746,8 @@ class DemoBuilder:
             ]
         if application.status == Status.REJECTED:
             assert application.decided_at is not None
-            application.decided_by = secretariat
-            return [
-                (index, Kind.DECISION, secretariat, application.decision_reason, application.decided_at)
-            ]
+            reason, decided = application.decision_reason, application.decided_at
+            return [(index, Kind.DECISION, secretariat, reason, decided)]
         if application.status == Status.WITHDRAWN and number == 1:
             reply = rng.choice(demo_data.WITHDRAWAL_REPLIES)
             return [(index, Kind.REPLY, application.applicant, reply, asked_at)]
@@ -773,8 +780,10 @@ class DemoBuilder:
             _backdate(
                 WorkingGroupMembership,
                 {
-                    membership.pk: max(started, org.joined_at or started)
-                    + timedelta(days=rng.randint(1, 90))
+                    membership.pk: min(
+                        self.now,
+                        max(started, org.joined_at or started) + timedelta(days=rng.randint(1, 90)),
+                    )
                     for membership, org in zip(memberships, chosen, strict=True)
                 },
                 fields=("joined_at",),
@@ -787,7 +796,9 @@ class DemoBuilder:
             self.summary.group_memberships += len(memberships)
             self.summary.meetings += meetings
 
-    def _save_meetings(self, group: WorkingGroup, number: int, data: Any) -> int:
+    def _save_meetings(
+        self, group: WorkingGroup, number: int, data: demo_data.WorkingGroupData
+    ) -> int:
         rng = self.rng
         count = rng.randint(1, min(3, len(data.meetings)))
         created: dict[int, datetime] = {}
@@ -885,13 +896,13 @@ def _backdate(
         )
 
 
+def _pdf_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
 def tiny_pdf(lines: list[str]) -> bytes:
     """A one-page PDF showing `lines` of Latin-1 text: small, valid and readable."""
-    text = " ".join(
-        f"({line.replace(chr(92), chr(92) * 2).replace('(', r'\(').replace(')', r'\)')}) Tj "
-        "0 -24 Td"
-        for line in lines
-    )
+    text = " ".join(f"({_pdf_escape(line)}) Tj 0 -24 Td" for line in lines)
     stream = f"BT /F1 14 Tf 56 780 Td {text} ET".encode("latin-1", "replace")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",

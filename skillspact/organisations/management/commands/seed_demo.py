@@ -93,6 +93,15 @@ ACRONYM_CHANCE = {
 ALL_TYPES = [str(value) for value in StakeholderType]
 TYPE_WEIGHTS = [demo_data.TYPE_WEIGHTS[value] for value in StakeholderType]
 
+# The demo contact's organisation.
+FLAGSHIP = {
+    "legal_name": "Universitätsklinikum Nordheide",
+    "place": "Nordheide",
+    "acronym": "UKN",
+    "nuts2": "DE93",
+    "size_band": SizeBand.LARGE,
+}
+
 T = TypeVar("T")
 
 
@@ -318,8 +327,10 @@ class DemoBuilder:
         # More members join each year than the year before: the member line rises ever faster.
         span = (self.last_join - FIRST_JOIN).total_seconds()
         fraction = self.rng.random() * 0.1 if early else self.rng.random() ** 0.6
-        moment = FIRST_JOIN + timedelta(seconds=span * fraction)
-        return moment.replace(hour=self.rng.randint(8, 17), minute=self.rng.choice([0, 15, 30, 45]))
+        moment = FIRST_JOIN + timedelta(seconds=int(span * fraction))
+        return moment.replace(
+            hour=self.rng.randint(8, 17), minute=self.rng.choice([0, 15, 30, 45]), second=0
+        )
 
     def _unique(self, base: str, taken: set[str], joiner: str = "-") -> str:
         value, number = base, 2
@@ -329,15 +340,26 @@ class DemoBuilder:
         taken.add(value)
         return value
 
-    def _name(self, stakeholder_type: str, country: str) -> str:
+    def _name(self, stakeholder_type: str, country: str) -> tuple[str, str]:
+        """A name no other organisation has, and the place it names (or "")."""
         for attempt in range(8):
-            name = demo_data.organisation_name(
+            name, place = demo_data.organisation_name(
                 self.rng, stakeholder_type, country, qualify=attempt >= 4
             )
             if name not in self.names:
                 self.names.add(name)
-                return name
-        return self._unique(name, self.names, joiner=" ")
+                return name, place
+        return self._unique(name, self.names, joiner=" "), place
+
+    def _region(self, country: str, place: str) -> str:
+        """The region of a real place, a random region of the country otherwise, or rarely ""."""
+        code = demo_data.PLACE_REGIONS.get(place, "")
+        if code and regions.is_valid_region(code, country):
+            return code
+        country_regions = regions.regions_for_country(country)
+        if not country_regions or self.rng.random() < 0.04:
+            return ""
+        return self.rng.choice(country_regions).code
 
     def _random_type(self) -> str:
         return self.rng.choices(ALL_TYPES, weights=TYPE_WEIGHTS)[0]
@@ -354,16 +376,28 @@ class DemoBuilder:
                 self.refs.add(ref)
                 return ref
 
-    def _profile(self, stakeholder_type: str, country: str, name: str = "") -> dict[str, Any]:
-        """The fields an organisation and an application share, filled in plausibly."""
+    def _profile(
+        self, stakeholder_type: str, country: str, *, fixed: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """The fields an organisation and an application share, filled in plausibly.
+
+        `fixed` gives the name, place, acronym, region or size instead of drawing them.
+        """
         rng = self.rng
+        fixed = fixed or {}
         kind = self._kind(stakeholder_type)
-        name = name or self._name(stakeholder_type, country)
+        name, place = (
+            (fixed["legal_name"], fixed.get("place", ""))
+            if "legal_name" in fixed
+            else self._name(stakeholder_type, country)
+        )
+        self.names.add(name)
         acronym = demo_data.acronym_of(name) if rng.random() < ACRONYM_CHANCE.get(kind, 0.2) else ""
-        country_regions = regions.regions_for_country(country)
-        nuts2 = rng.choice(country_regions).code if country_regions and rng.random() < 0.96 else ""
+        acronym = fixed.get("acronym", acronym)
+        nuts2 = fixed.get("nuts2") or self._region(country, place)
         size = rng.choices(SIZES, weights=SIZE_WEIGHTS.get(kind, DEFAULT_SIZE_WEIGHTS))[0]
-        short = demo_data.slug_of(f"{acronym} {name.split()[-1]}" if acronym else name, 40)
+        size = fixed.get("size_band", size)
+        short = demo_data.slug_of(f"{acronym} {place}" if acronym else name, 40)
         domain, number = f"{short}.example", 2
         while domain in self.domains:
             domain, number = f"{short}-{number}.example", number + 1
@@ -392,7 +426,8 @@ class DemoBuilder:
     def _description(self, kind: str, country: str, nuts2: str, interests: list[str]) -> str:
         rng = self.rng
         country_name = demo_data.COUNTRIES[country].name
-        region = regions.region_name(nuts2) or country_name
+        # "Prov. Namur" reads "Namur" and "Centro (PT)" reads "Centro" in a sentence.
+        region = regions.region_name(nuts2).removeprefix("Prov. ").split(" (")[0] or country_name
         phrases = {item.slug: item.phrase for item in demo_data.INTERESTS}
         topics = [phrases[slug] for slug in interests] or ["digital health tools"]
         first, second = topics[0], topics[-1] if len(topics) > 1 else "patient safety"
@@ -413,10 +448,9 @@ class DemoBuilder:
         for index, country in enumerate(countries):
             # The first organisations take every type once; the rest follow the weights.
             stakeholder_type = TYPE_ORDER[index] if index < len(TYPE_ORDER) else self._random_type()
-            name = "Universitätsklinikum Nordheide" if index == 0 else ""
-            if name:
-                self.names.add(name)
-            profile = self._profile(stakeholder_type, country, name)
+            profile = self._profile(
+                stakeholder_type, country, fixed=FLAGSHIP if index == 0 else None
+            )
             interests = profile.pop("interests")
             joined_at = (
                 datetime(2021, 3, 15, 10, 0, tzinfo=BRUSSELS) if index == 0 else self._joined_at()
@@ -448,7 +482,9 @@ class DemoBuilder:
         )
         self.network_plans = candidates[:NETWORK_COUNT]
         for plan in self.network_plans:
-            plan.organisation.joined_at = self._joined_at(early=True)
+            joined_at = self._joined_at(early=True)
+            plan.organisation.joined_at = joined_at
+            plan.organisation.pact_registration_ref = self._ref(joined_at.year)
             plan.organisation.is_listed = True
 
     def _choose_leavers(self, plans: list[Plan]) -> None:

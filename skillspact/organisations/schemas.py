@@ -6,6 +6,7 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from skillspact.core.schemas import InputSchema
 from skillspact.organisations.models import MembershipApplication, SizeBand, StakeholderType
 
 
@@ -51,7 +52,7 @@ class OrganisationOut(Schema):
         return joined.date() if joined else None
 
 
-class DirectoryQuery(Schema):
+class DirectoryQuery(InputSchema):
     q: str = Field(
         "", max_length=200, description="Words that must all appear in name or description"
     )
@@ -84,7 +85,7 @@ class DirectoryQuery(Schema):
         return value
 
 
-class ApplicationIn(Schema):
+class ApplicationIn(InputSchema):
     legal_name: str = Field("", max_length=255)
     acronym: str = Field("", max_length=40)
     stakeholder_type: StakeholderType | None = None
@@ -100,7 +101,7 @@ class ApplicationIn(Schema):
     submit: bool = Field(False, description="Submit for review at once instead of saving a draft")
 
 
-class ApplicationPatch(Schema):
+class ApplicationPatch(InputSchema):
     legal_name: str | None = Field(None, max_length=255)
     acronym: str | None = Field(None, max_length=40)
     stakeholder_type: StakeholderType | None = None
@@ -162,13 +163,13 @@ class ApplicationOut(Schema):
         return list(obj.messages.all())  # type: ignore[attr-defined]
 
 
-class ApplicationListQuery(Schema):
+class ApplicationListQuery(InputSchema):
     status: MembershipApplication.Status | None = None
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     message: str = Field("", max_length=4000, description="Welcome note or request text")
 
 
-class RejectIn(Schema):
+class RejectIn(InputSchema):
     reason: str = Field(..., min_length=1, max_length=4000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -23,6 +24,14 @@ from skillspact.core.permissions import ensure_secretariat, is_secretariat, secr
 from skillspact.core.types import AuthedHttpRequest
 from skillspact.organisations import charts, exports, forms, regions, selectors, services
 from skillspact.organisations.models import MembershipApplication, Organisation
+
+
+def _uuid_or_none(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
+
 
 # -- directory ---------------------------------------------------------------------------------
 
@@ -446,7 +455,7 @@ def members_admin(request: AuthedHttpRequest) -> HttpResponseBase:
         )
         xlsx["Content-Disposition"] = f'attachment; filename="members-{stamp}.xlsx"'
         return xlsx
-    q = request.GET.get("q", "").strip()
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     if q:
         queryset = queryset.filter(Q(legal_name__icontains=q) | Q(acronym__icontains=q))
     totals = Organisation.objects.aggregate(
@@ -540,7 +549,9 @@ def working_group_detail(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, _("Your organisation joined the group."))
                 return redirect(request.path)
             if action == "leave":
-                organisation = mine.filter(public_id=request.POST.get("organisation", "")).first()
+                organisation = mine.filter(
+                    public_id=_uuid_or_none(request.POST.get("organisation", ""))
+                ).first()
                 if organisation is not None:
                     services.working_group_leave(
                         group=group, organisation=organisation, actor=request.user

@@ -413,3 +413,24 @@ def test_fixing_a_failed_submission_changes_the_same_draft(client, outsider):
     draft.refresh_from_db()
     assert MembershipApplication.objects.count() == 1
     assert draft.status == "submitted"
+
+
+def test_odd_input_in_query_strings_never_breaks_a_page(
+    client, secretariat_officer, organisation_contact
+):
+    client.force_login(secretariat_officer)
+    for url, params in [
+        (reverse("organisations:directory"), {"q": "a\x00b", "region": "\x00", "page": "x"}),
+        (reverse("organisations:members_admin"), {"q": "a\x00b"}),
+        (reverse("organisations:review_queue"), {"status": "nonsense", "page": "-1"}),
+        (reverse("organisations:regions"), {"country": "\x00"}),
+    ]:
+        assert client.get(url, params).status_code == 200, url
+    group = WorkingGroupFactory(slug="g")
+    client.force_login(organisation_contact)
+    response = client.post(
+        reverse("organisations:working_group", args=["g"]),
+        {"action": "leave", "organisation": "not-a-uuid"},
+    )
+    assert response.status_code == 302
+    assert group.pk

@@ -23,6 +23,7 @@ SECRETARIAT_EMAIL = "secretariat@demo.skillspact.eu"
 CONTACT_EMAIL = "contact@demo.skillspact.eu"
 DEMO_PASSWORD = "demo-pass-2026"
 TIMEOUT_MS = 20_000
+VIEWPORT_HEIGHT = 900
 
 
 @dataclass
@@ -52,8 +53,8 @@ def follow_first(path: str, link_selector: str, what: str) -> Callable[[Page], N
 
 
 def review_detail(page: Page) -> None:
-    """An application from the queue: one to review if any, else one already decided."""
-    for query in ("", "?status=info_requested", "?status=approved", "?status=rejected"):
+    """An application from the queue: one awaiting a decision (with its forms) if any."""
+    for query in ("?status=submitted", "", "?status=approved", "?status=rejected"):
         page.goto(f"/secretariat/applications/{query}", wait_until="networkidle")
         link = page.locator("table tbody a").first
         if link.count():
@@ -117,7 +118,7 @@ def take(
 ) -> tuple[int, list[str]]:
     """Take `shots` in one browser context, signed in as `login`; return the next number."""
     context = browser.new_context(
-        base_url=base_url, viewport={"width": width, "height": 900}, locale="en-GB"
+        base_url=base_url, viewport={"width": width, "height": VIEWPORT_HEIGHT}, locale="en-GB"
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()

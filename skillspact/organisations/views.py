@@ -549,9 +549,10 @@ def working_group_detail(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, _("Your organisation joined the group."))
                 return redirect(request.path)
             if action == "leave":
-                organisation = mine.filter(
-                    public_id=_uuid_or_none(request.POST.get("organisation", ""))
-                ).first()
+                organisation_id = _uuid_or_none(request.POST.get("organisation", ""))
+                organisation = (
+                    mine.filter(public_id=organisation_id).first() if organisation_id else None
+                )
                 if organisation is not None:
                     services.working_group_leave(
                         group=group, organisation=organisation, actor=request.user

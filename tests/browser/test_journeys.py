@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 from django.core import mail
@@ -13,9 +14,10 @@ from skillspact.accounts.factories import UserFactory
 from skillspact.accounts.models import User
 from skillspact.organisations.factories import ApplicationFactory
 from skillspact.organisations.models import Affiliation, MembershipApplication, Organisation
-from tests.browser.conftest import NewPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NewPage = Callable[[], Page]  # the `new_page` fixture: one more person, in a new context
 
 INVITATION_PATH = re.compile(
     r"/invitations/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/"

@@ -93,6 +93,8 @@ ACRONYM_CHANCE = {
 ALL_TYPES = [str(value) for value in StakeholderType]
 TYPE_WEIGHTS = [demo_data.TYPE_WEIGHTS[value] for value in StakeholderType]
 
+PHRASES = {item.slug: item.phrase for item in demo_data.INTERESTS}
+
 # The demo contact's organisation.
 FLAGSHIP = {
     "legal_name": "Universitätsklinikum Nordheide",
@@ -208,8 +210,7 @@ class Plan:
     """One organisation before it is saved, with what it needs after."""
 
     organisation: Organisation
-    kind: str
-    interests: list[str]
+    interests: list[str]  # slugs
 
 
 class DemoBuilder:
@@ -428,9 +429,9 @@ class DemoBuilder:
         country_name = demo_data.COUNTRIES[country].name
         # "Prov. Namur" reads "Namur" and "Centro (PT)" reads "Centro" in a sentence.
         region = regions.region_name(nuts2).removeprefix("Prov. ").split(" (")[0] or country_name
-        phrases = {item.slug: item.phrase for item in demo_data.INTERESTS}
-        topics = [phrases[slug] for slug in interests] or ["digital health tools"]
-        first, second = topics[0], topics[-1] if len(topics) > 1 else "patient safety"
+        topics = [PHRASES[slug] for slug in interests] or [PHRASES["digital-health"]]
+        second = topics[-1] if len(topics) > 1 else PHRASES["cpd"]
+        first = topics[0] if topics[0] != second else PHRASES["digital-health"]
         sentences = [
             rng.choice(demo_data.WHAT_IT_IS[kind]).format(region=region, country=country_name)
         ]
@@ -467,7 +468,7 @@ class DemoBuilder:
                     profile["legal_name"], profile["acronym"], profile["description"]
                 ),
             )
-            plans.append(Plan(organisation, self._kind(stakeholder_type), interests))
+            plans.append(Plan(organisation, interests))
             if index % 500 == 0:
                 self.progress.show(0.02 + 0.23 * index / count)
         self._choose_networks(plans)
@@ -635,12 +636,13 @@ class DemoBuilder:
         rng = self.rng
         Status = MembershipApplication.Status
         Kind = ApplicationMessage.Kind
-        applications: list[tuple[MembershipApplication, list[str]]] = []
+        # (application, its interests, when it was started)
+        applications: list[tuple[MembershipApplication, list[str], datetime]] = []
         # (application index, kind, author, text, when)
         messages: list[tuple[int, str, User | None, str, datetime]] = []
 
-        def add(application: MembershipApplication, interests: list[str]) -> int:
-            applications.append((application, interests))
+        def add(application: MembershipApplication, interests: list[str], started: datetime) -> int:
+            applications.append((application, interests, started))
             return len(applications) - 1
 
         # Approved: the application each of a few members once made, the demo contact's first.
@@ -676,7 +678,9 @@ class DemoBuilder:
             )
             text = rng.choice(demo_data.APPROVAL_MESSAGES)
             application.decision_reason = "" if text.startswith("Approved.") else text
-            index = add(application, by_pk[organisation.pk].interests)
+            index = add(
+                application, by_pk[organisation.pk].interests, submitted - timedelta(days=2)
+            )
             messages.append((index, Kind.DECISION, secretariat, text, decided))
 
         # The other states are organisations that are not members (yet).
@@ -688,22 +692,25 @@ class DemoBuilder:
             Status.WITHDRAWN,
         ):
             for number in range(rng.randint(3, 5)):
-                application, interests = self._new_application(status, number, secretariat)
-                index = add(application, interests)
+                application, interests, started = self._new_application(status, number, secretariat)
+                index = add(application, interests, started)
                 messages += self._application_messages(index, application, number, secretariat)
 
-        saved = MembershipApplication.objects.bulk_create([app for app, _ in applications])
+        saved = MembershipApplication.objects.bulk_create([app for app, _, _ in applications])
         _require_pks(saved)
         through = MembershipApplication.interests.through
         through.objects.bulk_create(
             through(membershipapplication_id=app.pk, interest_id=self.interests[slug].pk)
-            for app, slugs in applications
+            for app, slugs, _ in applications
             for slug in slugs
         )
         _backdate(
             MembershipApplication,
-            {app.pk: _created_at(app) for app in saved},
-            {app.pk: app.decided_at or app.submitted_at or _created_at(app) for app in saved},
+            {app.pk: started for app, (_, _, started) in zip(saved, applications, strict=True)},
+            {
+                app.pk: app.decided_at or app.submitted_at or started
+                for app, (_, _, started) in zip(saved, applications, strict=True)
+            },
         )
         saved_messages = ApplicationMessage.objects.bulk_create(
             ApplicationMessage(application=saved[index], author=author, kind=kind, text=text)
@@ -720,7 +727,7 @@ class DemoBuilder:
 
     def _new_application(
         self, status: str, number: int, secretariat: User
-    ) -> tuple[MembershipApplication, list[str]]:
+    ) -> tuple[MembershipApplication, list[str], datetime]:
         rng = self.rng
         Status = MembershipApplication.Status
         countries = list(demo_data.COUNTRIES)
@@ -732,7 +739,9 @@ class DemoBuilder:
         interests = profile.pop("interests")
         # Recent for open applications; spread over the last two years for decided ones.
         days_ago = rng.randint(10, 45) if status != Status.REJECTED else rng.randint(20, 700)
-        submitted = self.now - timedelta(days=days_ago, hours=rng.randint(0, 9))
+        submitted = self.now.replace(second=0, microsecond=0) - timedelta(
+            days=days_ago, hours=rng.randint(0, 9)
+        )
         applicant = self._person(country, profile["website_domain"], submitted)
         applicant.save()
         is_complete = status != Status.DRAFT or number % 2 == 0
@@ -756,7 +765,7 @@ class DemoBuilder:
             application.decision_reason = demo_data.REJECTION_REASONS[
                 number % len(demo_data.REJECTION_REASONS)
             ]
-        return application, interests
+        return application, interests, submitted - timedelta(days=rng.randint(1, 4))
 
     def _application_messages(
         self, index: int, application: MembershipApplication, number: int, secretariat: User
@@ -816,10 +825,7 @@ class DemoBuilder:
             _backdate(
                 WorkingGroupMembership,
                 {
-                    membership.pk: min(
-                        self.now,
-                        max(started, org.joined_at or started) + timedelta(days=rng.randint(1, 90)),
-                    )
+                    membership.pk: self._between(max(started, org.joined_at or started), days=90)
                     for membership, org in zip(memberships, chosen, strict=True)
                 },
                 fields=("joined_at",),
@@ -831,6 +837,11 @@ class DemoBuilder:
             self.summary.groups += 1
             self.summary.group_memberships += len(memberships)
             self.summary.meetings += meetings
+
+    def _between(self, start: datetime, *, days: int) -> datetime:
+        """A moment up to `days` after `start`, but not in the future."""
+        end = min(self.now, start + timedelta(days=days))
+        return start + (end - start) * self.rng.random() if end > start else start
 
     def _save_meetings(
         self, group: WorkingGroup, number: int, data: demo_data.WorkingGroupData
@@ -898,13 +909,6 @@ def _require_pks(objects: Sequence[models.Model]) -> None:
     # bulk_create fills in primary keys on PostgreSQL and on SQLite 3.35 or later.
     if any(obj.pk is None for obj in objects):
         raise CommandError("The database did not return the keys of bulk-created rows.")
-
-
-def _created_at(application: MembershipApplication) -> datetime:
-    submitted = application.submitted_at
-    if submitted is not None:
-        return submitted - timedelta(days=2)
-    return timezone.now() - timedelta(days=5)
 
 
 def _backdate(

@@ -169,14 +169,6 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 def prepare_database(env: dict[str, str], organisations: int) -> None:
-    if not SEED_COMMAND.exists() and os.environ.get("BENCH_DEV_FALLBACK"):  # DEV-ONLY
-        manage(env, "migrate", "--no-input", "-v", "0")  # DEV-ONLY
-        manage(env, "createcachetable")  # DEV-ONLY
-        manage(env, "collectstatic", "--no-input", "-v", "0")  # DEV-ONLY
-        env2 = dict(env, BENCH_N=str(organisations))  # DEV-ONLY
-        code = "exec(open('/tmp/benchdev/fallback_seed.py').read())"  # DEV-ONLY
-        manage(env2, "shell", "-c", code)  # DEV-ONLY
-        return  # DEV-ONLY
     if not SEED_COMMAND.exists():
         raise SystemExit(f"{SEED_COMMAND.relative_to(ROOT)} is missing: the bench needs seed_demo")
     manage(env, "migrate", "--no-input", "-v", "0")

@@ -579,8 +579,11 @@ BRANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 BRAND_SECTOR_WORDS = ("", "", "Health", "Medical", "Solutions", "Systems")
-# Real company names the stem-and-ending generator could otherwise produce.
-REAL_BRANDS = {"biosyn", "carelink", "datalink", "telelink", "medisense", "vitalab"}
+# Names real companies use that the stem-and-ending generator could otherwise produce.
+REAL_BRANDS = {
+    "biosyn", "carelink", "careflow", "carepath", "datalink", "datapath", "farmanova",
+    "healthlink", "medilogic", "medisense", "pharmanova", "telelink", "vitalab",
+}  # fmt: skip
 
 STOP_WORDS = {
     "de", "des", "du", "la", "le", "les", "et", "of", "the", "and", "for", "für", "der", "die",

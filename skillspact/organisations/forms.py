@@ -213,6 +213,7 @@ class DirectoryFilterForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         choice_fields = {name: cast(forms.ChoiceField, self.fields[name]) for name in self.fields}
         choice_fields["country"].choices = [("", _("All countries")), *list(countries)]

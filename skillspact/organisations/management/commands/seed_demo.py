@@ -199,8 +199,10 @@ class Summary:
                 f"  applications    {sum(self.applications.values())} ({states})",
                 f"  working groups  {self.groups} ({self.group_memberships} members, "
                 f"{self.meetings} meetings, {self.documents} documents)",
-                f"Demo logins, password {DEMO_PASSWORD}: "
-                f"{SECRETARIAT_EMAIL}, {CONTACT_EMAIL}, {WORKER_EMAIL}",
+                f"Demo logins, all with the password {DEMO_PASSWORD}:",
+                f"  {SECRETARIAT_EMAIL}  secretariat and admin",
+                f"  {CONTACT_EMAIL}      contact of a member organisation",
+                f"  {WORKER_EMAIL}       health worker",
             ]
         )
 

@@ -36,15 +36,6 @@ class StakeholderType(models.TextChoices):
     CIVIL_SOCIETY = "civil_society", _("Patient or civil-society organisation")
     OTHER = "other", _("Other")
 
-    @classmethod
-    def group_of(cls, value: str) -> str:
-        """The broad family a type belongs to (education, industry, public, ...)."""
-        return (
-            value.split("_", 1)[0]
-            if value.split("_", 1)[0] in {"education", "industry", "public"}
-            else value
-        )
-
 
 class SizeBand(models.TextChoices):
     MICRO = "micro", _("Micro (fewer than 10 people)")

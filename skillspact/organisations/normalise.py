@@ -65,6 +65,9 @@ def website_domain(url: str) -> str:
 
 
 def search_text(*parts: str) -> str:
-    """The lower-cased, accent-free text the directory search matches against."""
-    text = " ".join(part for part in parts if part)
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    """The lower-cased text without accents that the directory search matches against.
+
+    Only combining marks go: "Hôpital" becomes "hopital", Greek and Cyrillic stay searchable.
+    """
+    text = unicodedata.normalize("NFKD", " ".join(part for part in parts if part))
+    return "".join(char for char in text if not unicodedata.combining(char)).casefold()

@@ -142,25 +142,22 @@ def directory_facets(queryset: QuerySet[Organisation]) -> dict[str, list[tuple[s
 
 
 def members_over_time() -> list[tuple[str, int]]:
-    """Cumulative count of member organisations at the end of each month they joined in."""
-    rows = (
-        Organisation.objects.filter(joined_at__isnull=False)
-        .annotate(month=TruncMonth("joined_at"))
-        .values("month")
-        .annotate(joined=Count("id"))
-        .order_by("month")
-    )
-    left = Counter(
-        row["month"].strftime("%Y-%m")
-        for row in Organisation.objects.filter(left_at__isnull=False)
-        .annotate(month=TruncMonth("left_at"))
-        .values("month")
-    )
+    """Member organisations at the end of every month in which one joined or left."""
+    changes: Counter[str] = Counter()
+    for field, sign in (("joined_at", 1), ("left_at", -1)):
+        rows = (
+            Organisation.objects.filter(**{f"{field}__isnull": False})
+            .annotate(month=TruncMonth(field))
+            .values("month")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for row in rows:
+            changes[row["month"].strftime("%Y-%m")] += sign * row["n"]
     total, series = 0, []
-    for row in rows:
-        key = row["month"].strftime("%Y-%m")
-        total += row["joined"] - left.get(key, 0)
-        series.append((key, total))
+    for month in sorted(changes):
+        total += changes[month]
+        series.append((month, total))
     return series
 
 

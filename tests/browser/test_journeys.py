@@ -27,7 +27,7 @@ INVITATION_PATH = re.compile(
 def sign_in(page: Page, *, email: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password:", exact=True).fill(password)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
@@ -36,7 +36,7 @@ def sign_up(page: Page, *, full_name: str, email: str, password: str) -> None:
     page.goto("/accounts/signup/")
     page.get_by_label("Full name").fill(full_name)
     page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password:", exact=True).fill(password)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_label("Password again").fill(password)
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("status")).to_contain_text(

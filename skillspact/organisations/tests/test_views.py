@@ -434,3 +434,30 @@ def test_odd_input_in_query_strings_never_breaks_a_page(
     )
     assert response.status_code == 302
     assert group.pk
+
+
+def test_the_directory_finds_names_in_greek_and_cyrillic_script(client):
+    OrganisationFactory(legal_name="Νοσοκομείο Αθηνών", country="GR", nuts2="EL30")
+    OrganisationFactory(legal_name="Университетска болница София", country="BG", nuts2="BG41")
+
+    greek = client.get(reverse("organisations:directory"), {"q": "νοσοκομειο"})
+    bulgarian = client.get(reverse("organisations:directory"), {"q": "БОЛНИЦА"})
+
+    assert [o.legal_name for o in greek.context["page"].object_list] == ["Νοσοκομείο Αθηνών"]
+    assert bulgarian.context["count"] == 1
+
+
+def test_members_over_time_counts_departures_in_months_without_joins():
+    from datetime import UTC, datetime
+
+    from skillspact.organisations import selectors
+
+    OrganisationFactory(joined_at=datetime(2024, 1, 10, tzinfo=UTC))
+    OrganisationFactory(joined_at=datetime(2024, 1, 20, tzinfo=UTC))
+    OrganisationFactory(
+        joined_at=datetime(2024, 2, 5, tzinfo=UTC),
+        status="left",
+        left_at=datetime(2024, 5, 1, tzinfo=UTC),
+    )
+
+    assert selectors.members_over_time() == [("2024-01", 2), ("2024-02", 3), ("2024-05", 2)]

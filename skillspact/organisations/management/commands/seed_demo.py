@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from skillspact.accounts.models import User
-from skillspact.organisations import demo_data, normalise, regions
+from skillspact.organisations import demo_data, normalise, regions, services
 from skillspact.organisations.models import (
     Affiliation,
     ApplicationMessage,
@@ -666,7 +666,7 @@ class DemoBuilder:
             decided = organisation.joined_at
             submitted = decided - timedelta(days=rng.randint(3, 25), hours=rng.randint(1, 6))
             application = MembershipApplication(
-                **{name: getattr(organisation, name) for name in _PROFILE_FIELDS},
+                **{name: getattr(organisation, name) for name in services.PROFILE_FIELDS},
                 applicant=applicant,
                 status=Status.APPROVED,
                 pact_registration_ref=organisation.pact_registration_ref,
@@ -889,18 +889,6 @@ class DemoBuilder:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-_PROFILE_FIELDS = [
-    "legal_name",
-    "acronym",
-    "stakeholder_type",
-    "country",
-    "nuts2",
-    "size_band",
-    "website",
-    "description",
-]
-
 
 def _batches(items: Sequence[T], size: int) -> Iterable[list[T]]:
     for start in range(0, len(items), size):

@@ -361,6 +361,7 @@ def run_scenario(
     clients: int,
     requests: int,
     time_limit: float,
+    keep_alive: bool = True,
     show_progress: bool = True,
 ) -> Result:
     """Send `requests` requests (or as many as fit in `time_limit`) from `clients` threads."""
@@ -370,6 +371,9 @@ def run_scenario(
     started = time.perf_counter()
     deadline = started + time_limit
     finished = threading.Event()
+    # Without keep-alive every request takes a new connection, which gunicorn hands to whichever
+    # worker is free; a kept-alive connection stays with the worker that accepted it.
+    headers = scenario.headers if keep_alive else {**scenario.headers, "Connection": "close"}
 
     def next_path() -> str | None:
         nonlocal issued
@@ -389,7 +393,7 @@ def run_scenario(
             # One retry on a fresh connection when the server had closed the kept-alive one.
             for attempt in range(2):
                 try:
-                    connection.request("GET", path, headers=scenario.headers)
+                    connection.request("GET", path, headers=headers)
                     response = connection.getresponse()
                     body = response.read()
                     status = response.status
@@ -495,6 +499,7 @@ def bench_database(
                 clients=args.clients,
                 requests=max(args.clients * 4, args.requests // 20),
                 time_limit=args.time_limit / 4,
+                keep_alive=args.keep_alive,
                 show_progress=False,
             )
         results = []
@@ -507,6 +512,7 @@ def bench_database(
                     clients=args.clients,
                     requests=args.requests,
                     time_limit=args.time_limit,
+                    keep_alive=args.keep_alive,
                 )
             )
             note(
@@ -541,6 +547,13 @@ def parse_args() -> argparse.Namespace:
     # network, so four threads each keep both processes busy while the other waits.
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (4)")
+    parser.add_argument(
+        "--keep-alive",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="each client keeps one connection open, as a browser does (default); "
+        "--no-keep-alive opens one per request, as a proxy without upstream keep-alive does",
+    )
     parser.add_argument("--seed", type=int, default=2026, help="random seed of the request mix")
     return parser.parse_args()
 

@@ -211,8 +211,8 @@ def user_delete(*, user: User, actor: User) -> None:
     if sole:
         raise LastContact(
             _(
-                "You are the only contact of %(names)s. Invite another contact "
-                "or ask the secretariat to hand over before deleting your account."
+                "You are the only contact of %(names)s. Invite another contact, "
+                "or ask the secretariat to name one, before deleting your account."
             )
             % {"names": ", ".join(org.legal_name for org in sole)}
         )

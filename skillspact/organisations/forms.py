@@ -190,7 +190,10 @@ class LeaveForm(forms.Form):
         max_length=2000,
     )
     confirm = forms.BooleanField(
-        label=_("I understand that the organisation leaves the partnership and its directory entry")
+        label=_(
+            "I understand that the organisation will leave the partnership and disappear "
+            "from the directory."
+        )
     )
 
 

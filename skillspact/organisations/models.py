@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from skillspact.core.models import BaseModel
@@ -273,7 +274,7 @@ class Invitation(BaseModel):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         ACCEPTED = "accepted", _("Accepted")
-        REVOKED = "revoked", _("Revoked")
+        REVOKED = "revoked", pgettext_lazy("invitation", "Revoked")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="invitations"

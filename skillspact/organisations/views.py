@@ -237,9 +237,9 @@ def invitation_accept(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("You are now %(role)s of %(name)s.")
+                _("You have joined %(name)s (role: %(role)s).")
                 % {
-                    "role": affiliation.get_role_display().lower(),
+                    "role": affiliation.get_role_display(),
                     "name": affiliation.organisation.legal_name,
                 },
             )

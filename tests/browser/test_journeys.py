@@ -87,7 +87,7 @@ def test_an_applicant_is_approved_and_the_organisation_appears_in_the_directory(
     officer.get_by_role("searchbox", name="Search").fill("Formação em Saúde do Porto")
     officer.get_by_role("button", name="Apply filters").click()
     results = officer.locator("#results")
-    expect(results.locator("p").first).to_have_text("1 organisation match your filters")
+    expect(results.locator("p").first).to_have_text("1 organisation matches your filters")
     expect(results.get_by_role("heading", level=3)).to_have_text(
         "Centro de Formação em Saúde do Porto"
     )
@@ -131,7 +131,7 @@ def test_a_contact_invites_a_colleague_who_accepts(
     colleague.goto(link.group(0))
     colleague.get_by_role("button", name="Accept the invitation").click()
     expect(colleague.get_by_role("status")).to_have_text(
-        "You are now organisation contact of Hospital Universitario del Norte."
+        "You have joined Hospital Universitario del Norte (role: Organisation contact)."
     )
 
     # Then the manage page lists them as a contact

@@ -890,6 +890,7 @@ class DemoBuilder:
 
 # -- helpers ---------------------------------------------------------------------------------
 
+
 def _batches(items: Sequence[T], size: int) -> Iterable[list[T]]:
     for start in range(0, len(items), size):
         yield list(items[start : start + size])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -21,7 +22,7 @@ from skillspact.organisations.models import (
 def _region_widget(country_field: str) -> forms.Select:
     return forms.Select(
         attrs={
-            "hx-get": "/regions/",
+            "hx-get": reverse_lazy("organisations:regions"),
             "hx-trigger": f"change from:#id_{country_field}",
             "hx-include": f"#id_{country_field}",
             "hx-target": "this",

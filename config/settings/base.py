@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_rq",
     "skillspact.core",
     "skillspact.accounts",
+    "skillspact.taxonomy",
     "skillspact.organisations",
 ]
 

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from skillspact.core.api import install_error_handlers
 from skillspact.core.api import router as core_router
 from skillspact.organisations.api import router as organisations_router
+from skillspact.taxonomy.api import router as taxonomy_router
 
 api = NinjaAPI(
     title="skillspact API",
@@ -19,3 +20,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/", organisations_router)
+api.add_router("/", taxonomy_router)

@@ -1,0 +1,137 @@
+"""The taxonomy API: search, skills and occupations with their relations (public, read-only)."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from skillspact.core.api import ErrorOut
+from skillspact.taxonomy import schemas, selectors
+from skillspact.taxonomy.models import Label, Occupation, Skill
+
+router = Router(tags=["taxonomy"])
+
+
+def _ref(concept: Skill | Occupation, kind: str) -> dict[str, str]:
+    return {
+        "uri": concept.uri,
+        "type": kind,
+        "preferred_label": concept.preferred_label,
+        "code": getattr(concept, "code", ""),
+    }
+
+
+def _labels(labels: list[Label]) -> list[dict[str, str]]:
+    return [{"language": x.language, "type": x.label_type, "text": x.text} for x in labels]
+
+
+def _hierarchy(hierarchy: selectors.Hierarchy) -> dict[str, Any]:
+    def out(ref: selectors.ConceptRef) -> dict[str, str]:
+        return {
+            "uri": ref.uri,
+            "type": ref.concept_type,
+            "preferred_label": ref.preferred_label,
+            "code": ref.code,
+        }
+
+    return {
+        "broader": [out(ref) for ref in hierarchy.broader],
+        "narrower": [out(ref) for ref in hierarchy.narrower],
+    }
+
+
+@router.get(
+    "/taxonomy/search",
+    response={200: schemas.SearchOut, 422: ErrorOut},
+    auth=None,
+    summary="Search skills or occupations by label, in any loaded language",
+)
+def search(request: HttpRequest, query: Query[schemas.SearchQuery]) -> Any:
+    """Concepts whose labels hold every word of `text`, best matches first."""
+    result = selectors.concept_search(
+        text=query.text,
+        concept_type=query.type,
+        language=query.language or None,
+        collection=query.collection.value if query.collection else None,
+        isco_group=query.isco_group or None,
+        is_health=query.is_health,
+        version=query.version or None,
+        limit=query.limit,
+        offset=query.offset,
+    )
+    return {
+        "version": result.version.code if result.version else None,
+        "count": result.total,
+        "items": [
+            {
+                "uri": hit.uri,
+                "preferred_label": hit.preferred_label,
+                "type": hit.concept_type,
+                "matched_label": hit.matched_label,
+                "matched_language": hit.matched_language,
+                "collections": list(getattr(hit.concept, "collections", [])),
+            }
+            for hit in result.hits
+        ],
+    }
+
+
+@router.get(
+    "/taxonomy/skills/{path:ref}",
+    response={200: schemas.SkillOut, 404: ErrorOut},
+    auth=None,
+    summary="One skill by URI or UUID, with its relations",
+)
+def skill(request: HttpRequest, ref: str, version: str = "") -> Any:
+    found = selectors.skill_get(uri_or_uuid=ref, version=version or None)
+    occupations = selectors.skill_occupations(found)
+    return {
+        "uri": found.uri,
+        "version": found.version.code,
+        "preferred_label": found.preferred_label,
+        "description": found.description,
+        "skill_type": found.skill_type,
+        "reuse_level": found.reuse_level,
+        "collections": found.collections,
+        "labels": _labels(selectors.labels_of(concept_uri=found.uri, version=found.version)),
+        **_hierarchy(selectors.skill_broader_narrower(found)),
+        "related": [
+            {
+                "uri": item.skill.uri,
+                "preferred_label": item.skill.preferred_label,
+                "relation_type": item.relation_type,
+                "direction": item.direction,
+            }
+            for item in selectors.skill_related(found)
+        ],
+        "essential_for": [_ref(o, "occupation") for o in occupations.essential],
+        "optional_for": [_ref(o, "occupation") for o in occupations.optional],
+    }
+
+
+@router.get(
+    "/taxonomy/occupations/{path:ref}",
+    response={200: schemas.OccupationOut, 404: ErrorOut},
+    auth=None,
+    summary="One occupation by URI or UUID, with its skills",
+)
+def occupation(request: HttpRequest, ref: str, version: str = "") -> Any:
+    found = selectors.occupation_get(uri_or_uuid=ref, version=version or None)
+    profile = selectors.occupation_skills(found)
+    share = selectors.occupation_green_digital_share(found)
+    return {
+        "uri": found.uri,
+        "version": found.version.code,
+        "preferred_label": found.preferred_label,
+        "description": found.description,
+        "code": found.code,
+        "isco_group": found.isco_group,
+        "regulated_profession_note": found.regulated_profession_note,
+        "is_health": found.is_health,
+        "labels": _labels(selectors.labels_of(concept_uri=found.uri, version=found.version)),
+        **_hierarchy(selectors.occupation_broader_narrower(found)),
+        "essential_skills": [_ref(s, "skill") for s in profile.essential],
+        "optional_skills": [_ref(s, "skill") for s in profile.optional],
+        "green_share": round(share.green_share, 4),
+        "digital_share": round(share.digital_share, 4),
+    }

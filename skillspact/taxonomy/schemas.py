@@ -1,0 +1,87 @@
+"""API shapes for the taxonomy, close to the ESCO web service's where it can be."""
+
+from ninja import Field, Schema
+
+from skillspact.core.schemas import InputSchema
+from skillspact.taxonomy.models import Collection, ConceptType
+
+
+class SearchQuery(InputSchema):
+    text: str = Field("", max_length=200)
+    type: ConceptType = Field(ConceptType.SKILL, description="skill or occupation")
+    language: str = Field("", max_length=10, description="Only labels in this language, e.g. fr")
+    collection: Collection | None = None
+    isco_group: str = Field("", max_length=4, pattern=r"^\d*$")
+    is_health: bool | None = Field(None, description="Occupations: only those in the health lens")
+    version: str = Field("", max_length=20, description="ESCO version; the default when empty")
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=100_000)
+
+
+class SearchHit(Schema):
+    uri: str
+    preferred_label: str
+    type: str
+    matched_label: str
+    matched_language: str
+    collections: list[str]
+
+
+class SearchOut(Schema):
+    version: str | None
+    count: int
+    items: list[SearchHit]
+
+
+class ConceptRefOut(Schema):
+    uri: str
+    type: str
+    preferred_label: str
+    code: str = ""
+
+
+class LabelOut(Schema):
+    language: str
+    type: str
+    text: str
+
+
+class RelatedSkillOut(Schema):
+    uri: str
+    preferred_label: str
+    relation_type: str
+    direction: str
+
+
+class SkillOut(Schema):
+    uri: str
+    version: str
+    preferred_label: str
+    description: str
+    skill_type: str
+    reuse_level: str
+    collections: list[str]
+    labels: list[LabelOut]
+    broader: list[ConceptRefOut]
+    narrower: list[ConceptRefOut]
+    related: list[RelatedSkillOut]
+    essential_for: list[ConceptRefOut]
+    optional_for: list[ConceptRefOut]
+
+
+class OccupationOut(Schema):
+    uri: str
+    version: str
+    preferred_label: str
+    description: str
+    code: str
+    isco_group: str
+    regulated_profession_note: str
+    is_health: bool
+    labels: list[LabelOut]
+    broader: list[ConceptRefOut]
+    narrower: list[ConceptRefOut]
+    essential_skills: list[ConceptRefOut]
+    optional_skills: list[ConceptRefOut]
+    green_share: float
+    digital_share: float

@@ -20,6 +20,9 @@ STORAGES = {
 }
 SECURE_SSL_REDIRECT = False
 IMPORT_DIR = VAR_DIR / "test-imports"
+ENGINE_CACHE_DIR = VAR_DIR / "test-engine-cache"
+# Encoding thousands of example sentences is for real use; tests build engines on tiny data.
+ENGINE_EXAMPLES = ""
 # Static files are served by the test server's finders; no collected folder is needed.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
 ALLOWED_HOSTS = ["*"]

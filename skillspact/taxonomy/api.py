@@ -5,8 +5,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from skillspact.core.api import ErrorOut
-from skillspact.taxonomy import schemas, selectors
+from skillspact.core.api import AUTH, ErrorOut
+from skillspact.core.errors import DomainError
+from skillspact.taxonomy import matching, schemas, selectors, tasks
 from skillspact.taxonomy.models import Label, Occupation, Skill
 
 router = Router(tags=["taxonomy"])
@@ -135,3 +136,69 @@ def occupation(request: HttpRequest, ref: str, version: str = "") -> Any:
         "green_share": round(share.green_share, 4),
         "digital_share": round(share.digital_share, 4),
     }
+
+
+class EngineWarming(DomainError):
+    code = "engine_warming"
+    status = 503
+
+
+def _engine(version_code: str) -> Any:
+    version = selectors.version_get(code=version_code) if version_code else None
+    version = version or selectors.version_default()
+    if version is None:
+        raise EngineWarming("No ESCO version is imported yet.")
+    if not matching.engine_is_ready(version):
+        from django.core.cache import cache
+
+        # One warm-up at a time, however many clients ask.
+        if cache.add(f"engine-warm:{version.code}", 1, timeout=900):
+            tasks.engine_warm_task.enqueue(version=version.code)
+        raise EngineWarming(
+            "The matching engine is being prepared for this ESCO version (a few minutes after "
+            "an import). Try again shortly."
+        )
+    return version, matching.engine_for(version)
+
+
+def _results(version: Any, found: list[list[Any]]) -> dict[str, Any]:
+    return {
+        "version": version.code,
+        "results": [
+            {
+                "matches": [
+                    {
+                        "uri": m.uri,
+                        "label": m.label,
+                        "score": round(float(m.score), 4),
+                        "start": m.start,
+                        "end": m.end,
+                    }
+                    for m in matches
+                ]
+            }
+            for matches in found
+        ],
+    }
+
+
+@router.post(
+    "/taxonomy/match/skills",
+    response={200: schemas.MatchResultsOut, 401: ErrorOut, 422: ErrorOut, 503: ErrorOut},
+    auth=AUTH,
+    summary="Texts to ESCO skills, best first, with the span that triggered each",
+)
+def match_skills(request: HttpRequest, payload: schemas.MatchIn) -> Any:
+    version, engine = _engine(payload.version)
+    return _results(version, engine.match_skills(payload.texts, top=payload.top))
+
+
+@router.post(
+    "/taxonomy/match/occupations",
+    response={200: schemas.MatchResultsOut, 401: ErrorOut, 422: ErrorOut, 503: ErrorOut},
+    auth=AUTH,
+    summary="Job titles to ESCO occupations and local roles, best first",
+)
+def match_occupations(request: HttpRequest, payload: schemas.MatchIn) -> Any:
+    version, engine = _engine(payload.version)
+    return _results(version, engine.match_occupations(payload.texts, top=payload.top))

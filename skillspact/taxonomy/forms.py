@@ -166,3 +166,21 @@ class ImportForm(forms.Form):
         if not (archive.name or "").lower().endswith(".zip") or head != b"PK\x03\x04":
             raise forms.ValidationError(_("Upload the zip file of an ESCO CSV download."))
         return archive
+
+
+class MatchForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("Find"),
+        choices=[
+            ("skills", _("Skills in a text")),
+            ("occupations", _("The occupation of a job title")),
+        ],
+        initial="skills",
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("Text"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("A job ad, a course description, a CV, or a job title in any language."),
+    )

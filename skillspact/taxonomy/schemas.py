@@ -1,6 +1,7 @@
 """API shapes for the taxonomy, close to the ESCO web service's where it can be."""
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from skillspact.core.schemas import InputSchema
 from skillspact.taxonomy.models import Collection, ConceptType
@@ -85,3 +86,34 @@ class OccupationOut(Schema):
     optional_skills: list[ConceptRefOut]
     green_share: float
     digital_share: float
+
+
+class MatchIn(InputSchema):
+    texts: list[str] = Field(..., min_length=1, max_length=100)
+    top: int = Field(10, ge=1, le=50)
+    version: str = Field("", max_length=20, description="ESCO version; the default when empty")
+
+    @field_validator("texts")
+    @classmethod
+    def texts_not_too_long(cls, texts: list[str]) -> list[str]:
+        for index, text in enumerate(texts):
+            if len(text) > 20_000:
+                raise ValueError(f"text {index} is longer than 20,000 characters")
+        return texts
+
+
+class MatchOut(Schema):
+    uri: str
+    label: str
+    score: float
+    start: int
+    end: int
+
+
+class MatchResult(Schema):
+    matches: list[MatchOut]
+
+
+class MatchResultsOut(Schema):
+    version: str
+    results: list[MatchResult]

@@ -26,6 +26,7 @@ def esco_import_task(
             audit.record(failed, "taxonomy.esco_import.failed", actor=actor, message=error.message)
         return {"version": version, "is_imported": False, "error": error.message}
     imported = EscoVersion.objects.get(code=version)
+    engine_warm_task.enqueue(version=version)
     audit.record(
         imported,
         "taxonomy.esco_import.finished",
@@ -39,3 +40,15 @@ def esco_import_task(
         "bad_rows": len(report.bad_rows),
         "seconds": round(report.duration, 1),
     }
+
+
+@task()
+def engine_warm_task(*, version: str) -> dict[str, Any]:
+    """Compute and store the matching engine's vectors for a version; later runs only load them."""
+    from skillspact.taxonomy import matching
+
+    esco = EscoVersion.objects.filter(code=version, status=EscoVersion.Status.READY).first()
+    if esco is None:
+        return {"version": version, "is_ready": False}
+    matching.engine_for(esco)
+    return {"version": version, "is_ready": True}

@@ -6,6 +6,7 @@ app_name = "taxonomy"
 
 urlpatterns = [
     path("", views.search, name="search"),
+    path("match/", views.match, name="match"),
     path("skills/<path:ref>/", views.skill_detail, name="skill"),
     path("occupations/<path:ref>/", views.occupation_detail, name="occupation"),
     path("roles/", views.local_roles, name="local_roles"),

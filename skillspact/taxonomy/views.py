@@ -14,11 +14,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from skillspact.core import ratelimit
 from skillspact.core.errors import DomainError
 from skillspact.core.forms import add_domain_error
 from skillspact.core.permissions import is_secretariat, secretariat_required
 from skillspact.core.types import AuthedHttpRequest
-from skillspact.taxonomy import exports, forms, selectors, services
+from skillspact.taxonomy import exports, forms, matching, selectors, services, tasks
 from skillspact.taxonomy.models import ConceptType, EscoVersion
 
 PER_PAGE = 25
@@ -224,3 +225,67 @@ def version_make_default(request: AuthedHttpRequest, code: str) -> HttpResponse:
             request, _("%(version)s is now the default version.") % {"version": version.code}
         )
     return redirect("taxonomy:versions")
+
+
+def _highlight(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """The text cut into (piece, is_highlighted) runs, overlapping spans merged."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    pieces, position = [], 0
+    for start, end in merged:
+        if start > position:
+            pieces.append((text[position:start], False))
+        pieces.append((text[start:end], True))
+        position = end
+    if position < len(text):
+        pieces.append((text[position:], False))
+    return pieces
+
+
+def match(request: HttpRequest) -> HttpResponse:
+    version = selectors.version_default()
+    form = forms.MatchForm(request.POST or None)
+    context: dict[str, Any] = {"form": form, "version": version}
+    if request.method == "POST" and form.is_valid() and version is not None:
+        client = str(request.META.get("REMOTE_ADDR", ""))
+        if ratelimit.is_limited("match", client, limit=30):
+            form.add_error(None, _("Too many requests from your address; wait a few minutes."))
+        elif not matching.engine_is_ready(version):
+            from django.core.cache import cache
+
+            if cache.add(f"engine-warm:{version.code}", 1, timeout=900):
+                tasks.engine_warm_task.enqueue(version=version.code)
+            form.add_error(
+                None,
+                _(
+                    "The matching engine is being prepared (a few minutes after an import). "
+                    "Try again shortly."
+                ),
+            )
+        else:
+            ratelimit.hit("match", client, window=600)
+            engine = matching.engine_for(version)
+            text = form.cleaned_data["text"]
+            if form.cleaned_data["mode"] == "occupations":
+                found = engine.match_occupations([text], top=10)[0]
+            else:
+                found = engine.match_skills([text], top=15)[0]
+            context.update(
+                matches=found,
+                # A match by meaning points at its whole sentence; only word matches are marked.
+                pieces=_highlight(
+                    text,
+                    [
+                        (m.start, m.end)
+                        for m in found
+                        if m.end > m.start and len(text[m.start : m.end].split()) <= 6
+                    ],
+                ),
+                snippets=[text[m.start : m.end] for m in found],
+                mode=form.cleaned_data["mode"],
+            )
+    return render(request, "taxonomy/match.html", context)

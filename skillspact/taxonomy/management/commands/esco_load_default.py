@@ -35,6 +35,7 @@ class Command(BaseCommand):
         finally:
             if bar is not None:
                 bar.close()
+        self._warm_engine(verbosity=options["verbosity"])
         if loaded is None:
             if options["verbosity"] > 0:
                 self.stdout.write("ESCO is loaded already; nothing to do.")
@@ -48,3 +49,15 @@ class Command(BaseCommand):
         )
         for missing in roles.missing_skills:
             self.stderr.write(f"  skill not in this ESCO version, left out: {missing}")
+
+    def _warm_engine(self, *, verbosity: int) -> None:
+        """Queue the first build of the matching engine's vectors unless they are stored."""
+        from skillspact.taxonomy import matching, selectors, tasks
+
+        version = selectors.version_default()
+        if version is not None and not matching.engine_is_ready(version):
+            tasks.engine_warm_task.enqueue(version=version.code)
+            if verbosity > 0:
+                self.stdout.write(
+                    "The task worker is preparing the matching engine (a few minutes, once)."
+                )

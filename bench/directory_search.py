@@ -138,14 +138,38 @@ def print_table(results: list[Result], heading: str) -> None:
 # -- other programs' share of the CPU ---------------------------------------------------------
 
 
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores have spent busy since boot (0 where there is no /proc/stat)."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields)
+    # Steal is time the hypervisor gave to other machines: lost to us all the same.
+    return (user + nice + system + irq + softirq + steal) / TICKS
+
+
+def wait_for_quiet(max_wait: float) -> None:
+    """Wait up to `max_wait` seconds until other programs leave the CPU (mostly) idle."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        before = machine_busy_seconds()
+        time.sleep(2)
+        share = (machine_busy_seconds() - before) / (2 * (os.cpu_count() or 1))
+        if share < 0.1 or time.monotonic() >= deadline:
+            return
+        note(f"  waiting for a quiet machine: other programs use {100 * share:.0f}% of the CPU")
+
+
 class CpuMeter:
     """How much CPU other programs took from a run, read from Linux's /proc.
 
     The machine may be shared: another program using a core halves what gunicorn can do, and the
     table should say so instead of blaming the app.
     """
-
-    TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
     def __init__(self, server_pid: int) -> None:
         self.server_pid = server_pid
@@ -154,32 +178,23 @@ class CpuMeter:
         self.ours: dict[int, float] = {}
 
     def start(self) -> None:
-        self.busy, self.started = self._machine_busy(), time.monotonic()
+        self.busy, self.started = machine_busy_seconds(), time.monotonic()
         self.ours = {pid: self._process(pid) for pid in self._our_pids()}
 
     def foreign_share(self) -> float | None:
-        busy = self._machine_busy() - self.busy
+        busy = machine_busy_seconds() - self.busy
         elapsed = time.monotonic() - self.started
         if not busy or elapsed <= 0:
             return None
         ours = sum(self._process(pid) - self.ours.get(pid, 0.0) for pid in self._our_pids())
         return max(0.0, (busy - ours) / (elapsed * (os.cpu_count() or 1)))
 
-    def _machine_busy(self) -> float:
-        try:
-            fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
-        except OSError:
-            return 0.0
-        user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields)
-        # Steal is time the hypervisor gave to other machines: lost to us all the same.
-        return (user + nice + system + irq + softirq + steal) / self.TICKS
-
     def _process(self, pid: int) -> float:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             return 0.0
-        return (int(fields[11]) + int(fields[12])) / self.TICKS  # utime + stime
+        return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
 
     def _our_pids(self) -> list[int]:
         pids = [os.getpid(), self.server_pid]
@@ -585,6 +600,7 @@ def bench_database(
             )
         results = []
         for scenario in scenarios:
+            wait_for_quiet(args.quiet_wait)
             results.append(
                 run_scenario(
                     port,
@@ -635,6 +651,12 @@ def parse_args() -> argparse.Namespace:
         default=True,
         help="each client keeps one connection open, as a browser does (default); "
         "--no-keep-alive opens one per request, as a proxy without upstream keep-alive does",
+    )
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=60.0,
+        help="seconds to wait before each scenario for other programs to leave the CPU idle (60)",
     )
     parser.add_argument("--seed", type=int, default=2026, help="random seed of the request mix")
     return parser.parse_args()

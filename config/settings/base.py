@@ -170,11 +170,10 @@ LOGIN_RATE_WINDOW = int(os.environ.get("LOGIN_RATE_WINDOW", "900"))
 
 # The matching engine's label vectors, computed once per ESCO version and shared by processes.
 ENGINE_CACHE_DIR = Path(os.environ.get("ENGINE_CACHE_DIR", VAR_DIR / "engine-cache"))
-# Labelled sentences the engine uses as evidence (gzipped JSON lines); empty for none.
-ENGINE_EXAMPLES = os.environ.get(
-    "ENGINE_EXAMPLES",
-    str(BASE_DIR / "skillspact" / "taxonomy" / "engine" / "data" / "skillskape-train.jsonl.gz"),
-)
+# Labelled sentences (gzipped JSON lines of {"text", "esco_uris"}) the engine may use as extra
+# evidence. Off by default: the only labelled set at hand is synthetic, and its votes pull real
+# job-ad text towards the synthetic set's topics (see docs/decisions/0005-matching-engine.md).
+ENGINE_EXAMPLES = os.environ.get("ENGINE_EXAMPLES", "")
 # Uploaded ESCO downloads wait here for the import task.
 IMPORT_DIR = Path(os.environ.get("IMPORT_DIR", VAR_DIR / "imports"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -15,7 +15,7 @@ from django.db.models import Case, F, IntegerField, Min, Q, QuerySet, Value, Whe
 from django.db.models.functions import Length
 from django.http import Http404
 
-from skillspact.taxonomy import normalise
+from skillspact.taxonomy import normalise, search_index
 from skillspact.taxonomy.models import (
     Broader,
     Collection,
@@ -33,6 +33,16 @@ from skillspact.taxonomy.models import (
     SkillGroup,
     SkillRelation,
 )
+from skillspact.taxonomy.search_index import LENGTH_WEIGHT as _LENGTH_WEIGHT
+from skillspact.taxonomy.search_index import (  # the MATCH_* values hits carry
+    MATCH_ALL_WORDS,
+    MATCH_EXACT,
+    MATCH_FIRST_WORDS,
+    MATCH_PREFIX,
+    MATCH_SUBSTRING,
+    MATCH_WORD_PREFIX,
+    MATCH_WORDS_INSIDE,
+)
 
 SKILL_URI_PREFIX = "http://data.europa.eu/esco/skill/"
 OCCUPATION_URI_PREFIX = "http://data.europa.eu/esco/occupation/"
@@ -43,17 +53,6 @@ CONCEPT_MODELS: dict[str, type[Skill] | type[Occupation] | type[IscoGroup] | typ
     ConceptType.SKILL_GROUP: SkillGroup,
 }
 Concept = Skill | Occupation | IscoGroup | SkillGroup
-# How a label matches the query, best first; the label's type breaks ties within a kind.
-(
-    MATCH_EXACT,  # "nurse"
-    MATCH_FIRST_WORDS,  # "nurse assistant"
-    MATCH_PREFIX,  # "nursery nurse"
-    MATCH_WORDS_INSIDE,  # "specialist nurse", "nurse" as whole words inside
-    MATCH_WORD_PREFIX,  # "child nursery worker"
-    MATCH_SUBSTRING,  # "dinnurse"
-    MATCH_ALL_WORDS,  # every word of the query, in any order
-) = range(7)
-_LENGTH_WEIGHT = 100_000
 
 
 # -- versions ----------------------------------------------------------------------------------
@@ -158,12 +157,103 @@ def concept_search(
     hold all its words in any order; within each, a preferred label beats an alternative one,
     which beats a hidden one, and a shorter label a longer one. Each concept appears once.
     An empty `text` lists preferred labels A to Z. `isco_group` (a code prefix) and
-    `is_health` apply to occupations. Five queries.
+    `is_health` apply to occupations.
+
+    The labels are read from a per-process index of the version (search_index), built on the
+    first search after an import; then two to four queries: the version, the filters' concepts
+    and the page's concepts. Without an index (every language loaded, or a version still
+    importing) the labels are searched in the database, in five queries.
     """
     esco = _version(version)
     model = CONCEPT_MODELS.get(concept_type)
     if esco is None or model is None:
         return SearchPage([], 0, esco)
+    index = search_index.label_index(esco, concept_type)
+    if index is None:
+        return _concept_search_in_database(
+            esco=esco,
+            model=model,
+            text=text,
+            concept_type=concept_type,
+            language=language,
+            collection=collection,
+            isco_group=isco_group,
+            is_health=is_health,
+            limit=limit,
+            offset=offset,
+        )
+    found = index.search(
+        query=normalise.search_text(text),
+        language=language,
+        default_language=esco.primary_language,
+        concept_uris=_concept_uris_filtered(esco, concept_type, collection, isco_group, is_health),
+        limit=limit,
+        offset=offset,
+    )
+    if not found.hits:
+        return SearchPage([], found.total, esco)
+    concepts = {
+        concept.uri: concept
+        for concept in model.objects.filter(
+            version=esco, uri__in=[hit.concept_uri for hit in found.hits]
+        )
+    }
+    hits = [
+        ConceptHit(
+            concept=concepts[hit.concept_uri],
+            concept_type=concept_type,
+            matched_label=hit.label_text,
+            matched_language=hit.language,
+            matched_label_type=hit.label_type,
+            match=hit.match,
+        )
+        for hit in found.hits
+        if hit.concept_uri in concepts
+    ]
+    return SearchPage(hits, found.total, esco)
+
+
+def _concept_uris_filtered(
+    esco: EscoVersion,
+    concept_type: str,
+    collection: str | None,
+    isco_group: str | None,
+    is_health: bool | None,
+) -> set[str] | None:
+    """The concepts the filters leave, or None without filters. Read fresh: the health lens
+    changes `is_health` without a new import."""
+    uris: set[str] | None = None
+    if collection:
+        uris = set(
+            CollectionMember.objects.filter(version=esco, collection=collection).values_list(
+                "concept_uri", flat=True
+            )
+        )
+    if concept_type == ConceptType.OCCUPATION and (isco_group or is_health is not None):
+        occupations = Occupation.objects.filter(version=esco)
+        if isco_group:
+            occupations = occupations.filter(isco_group__startswith=isco_group.strip())
+        if is_health is not None:
+            occupations = occupations.filter(is_health=is_health)
+        found = set(occupations.values_list("uri", flat=True))
+        uris = found if uris is None else uris & found
+    return uris
+
+
+def _concept_search_in_database(
+    *,
+    esco: EscoVersion,
+    model: type[Concept],
+    text: str,
+    concept_type: str,
+    language: str | None,
+    collection: str | None,
+    isco_group: str | None,
+    is_health: bool | None,
+    limit: int,
+    offset: int,
+) -> SearchPage:
+    """concept_search in SQL: a LIKE over every label of the version, then a GROUP BY."""
     labels = Label.objects.filter(version=esco, concept_type=concept_type)
     if language:
         labels = labels.filter(language=language)

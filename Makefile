@@ -46,6 +46,8 @@ pytest-postgres:
 
 bench: setup
 	$(PY) bench/directory_search.py
+	$(PY) bench/taxonomy_search.py
+	$(PY) bench/matching_quality.py
 
 openapi: setup
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m skillspact export_openapi openapi.json

@@ -2,7 +2,7 @@
 
 `selectors.concept_search` asks `label_index(version, concept_type)` for the index and falls back
 to SQL when there is none. The index is a per-process, read-only cache of `Label` rows: it is
-built lazily (about a second for ESCO v1.1.1's 134k English labels, ~40 MB), keyed by the
+built lazily (under a second and ~35 MB for ESCO v1.1.1's 134k English labels), keyed by the
 version's primary key and `imported_at`, so a re-import (which sets a new `imported_at`) makes
 the next search rebuild it. Nothing else is cached here: filters that can change without an
 import (the health lens) are read from the database on every search.

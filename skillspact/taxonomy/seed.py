@@ -304,6 +304,9 @@ def local_roles_seed(*, version: EscoVersion) -> SeedResult:
 
 
 SHIPPED_ZIP = Path(__file__).resolve().parent / "data" / "esco-v1.1.1-en.zip"
+# French and Spanish labels: ESCO v1.1.1 French occupations, and French and Spanish labels of
+# skills and Spanish of occupations from a trimmed ESCO v1.0.x export (labels only), by URI.
+SHIPPED_LABELS_ZIP = Path(__file__).resolve().parent / "data" / "esco-v1.1.1-labels-fr-es.zip"
 SHIPPED_VERSION = "v1.1.1"
 
 
@@ -328,7 +331,7 @@ def shipped_esco_load(
         EscoVersion.objects.filter(is_default=True).exclude(code=SHIPPED_VERSION).exists()
     )
     report = importer.esco_import(
-        [SHIPPED_ZIP],
+        [SHIPPED_ZIP, SHIPPED_LABELS_ZIP],
         version=SHIPPED_VERSION,
         make_default=not has_other_default,
         progress=progress,

@@ -118,6 +118,12 @@ class Organisation(BaseModel, OrganisationProfile):
             models.Index(fields=["status", "is_listed", "legal_name"]),
             models.Index(fields=["country", "stakeholder_type"]),
             models.Index(fields=["joined_at"]),
+            # The directory: listed members of one country, by name.
+            models.Index(
+                fields=["country", "legal_name", "id"],
+                condition=Q(status="member", is_listed=True),
+                name="organisations_listed_country",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -132,6 +138,11 @@ class Organisation(BaseModel, OrganisationProfile):
     @property
     def is_member(self) -> bool:
         return self.status == self.Status.MEMBER
+
+    @property
+    def stakeholder_type_label(self) -> str:
+        """The type's label; cheaper than get_stakeholder_type_display() in long lists."""
+        return str(StakeholderType(self.stakeholder_type).label)
 
     @property
     def display_name(self) -> str:

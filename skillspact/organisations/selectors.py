@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -118,17 +119,34 @@ def directory_page_items(queryset: QuerySet[Organisation]) -> QuerySet[Organisat
     )
 
 
+STATS_CACHE_KEY = "organisations:directory-stats"
+STATS_CACHE_SECONDS = 300
+
+
+def directory_stats() -> dict[str, Any]:
+    """The partnership in numbers: listed members per country and type, members over time.
+
+    Cached for every process; services that change membership call `directory_stats_forget()`.
+    """
+    cached = cache.get(STATS_CACHE_KEY)
+    if cached is None:
+        cached = {
+            "facets": directory_facets(directory_members()),
+            "members_over_time": members_over_time(),
+        }
+        cache.set(STATS_CACHE_KEY, cached, STATS_CACHE_SECONDS)
+    return dict(cached)
+
+
+def directory_stats_forget() -> None:
+    """Drop the cached numbers after a change to membership."""
+    cache.delete(STATS_CACHE_KEY)
+
+
 def directory_facets(queryset: QuerySet[Organisation]) -> dict[str, list[tuple[str, str, int]]]:
     """Counts per country and per stakeholder type of a directory result, largest first."""
-    by_country = (
-        queryset.order_by().values("country").annotate(n=Count("id", distinct=True)).order_by("-n")
-    )
-    by_type = (
-        queryset.order_by()
-        .values("stakeholder_type")
-        .annotate(n=Count("id", distinct=True))
-        .order_by("-n")
-    )
+    by_country = queryset.order_by().values("country").annotate(n=Count("id")).order_by("-n")
+    by_type = queryset.order_by().values("stakeholder_type").annotate(n=Count("id")).order_by("-n")
     labels = dict(StakeholderType.choices)
     return {
         "country": [

@@ -332,6 +332,7 @@ def application_approve(
         kind=ApplicationMessage.Kind.DECISION,
         text=message.strip() or _("Approved. Welcome to the partnership."),
     )
+    transaction.on_commit(selectors.directory_stats_forget)
     audit.record(
         application, "organisations.application.approved", actor=actor, organisation=organisation
     )
@@ -441,6 +442,7 @@ def organisation_update(
     after["networks"] = sorted(organisation.networks.values_list("slug", flat=True))
     old, new = audit.changed(before, after)
     if new:
+        transaction.on_commit(selectors.directory_stats_forget)
         audit.record(
             organisation,
             "organisations.organisation.updated",
@@ -465,6 +467,7 @@ def organisation_leave(
     organisation.left_at = timezone.now()
     organisation.save(update_fields=["status", "left_at", "updated_at"])
     WorkingGroupMembership.objects.filter(organisation=organisation).delete()
+    transaction.on_commit(selectors.directory_stats_forget)
     audit.record(
         organisation,
         "organisations.organisation.left",

@@ -64,7 +64,8 @@ def directory(request: HttpRequest) -> HttpResponse:
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "organisations/directory.html#results", context)
-    facets = selectors.directory_facets(results)
+    stats = selectors.directory_stats()
+    facets = stats["facets"]
     context.update(
         country_chart=charts.bar_json(
             _("Members per country"),
@@ -76,7 +77,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             [label for _code, label, _n in facets["stakeholder_type"]],
             [n for _code, _label, n in facets["stakeholder_type"]],
         ),
-        members_chart=charts.members_line_json(selectors.members_over_time()),
+        members_chart=charts.members_line_json(stats["members_over_time"]),
         country_total=len(facets["country"]),
     )
     return render(request, "organisations/directory.html", context)

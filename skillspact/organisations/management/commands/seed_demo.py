@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from skillspact.accounts.models import User
-from skillspact.organisations import demo_data, normalise, regions, services
+from skillspact.organisations import demo_data, normalise, regions, selectors, services
 from skillspact.organisations.models import (
     Affiliation,
     ApplicationMessage,
@@ -141,6 +141,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             summary = DemoBuilder(random.Random(seed), progress).build(organisations)
         progress.finish()
+        selectors.directory_stats_forget()
         self.stdout.write(summary.text(seed))
 
 

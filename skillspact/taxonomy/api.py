@@ -2,12 +2,14 @@
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Query, Router
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Status
 
 from skillspact.core.api import AUTH, ErrorOut
 from skillspact.core.errors import DomainError
-from skillspact.taxonomy import matching, schemas, selectors, tasks
+from skillspact.core.permissions import is_secretariat
+from skillspact.core.types import AuthedHttpRequest
+from skillspact.taxonomy import matching, schemas, selectors, services, tasks
 from skillspact.taxonomy.models import Label, Occupation, Skill
 
 router = Router(tags=["taxonomy"])
@@ -202,3 +204,107 @@ def match_skills(request: HttpRequest, payload: schemas.MatchIn) -> Any:
 def match_occupations(request: HttpRequest, payload: schemas.MatchIn) -> Any:
     version, engine = _engine(payload.version)
     return _results(version, engine.match_occupations(payload.texts, top=payload.top))
+
+
+def _role_out(role: Any) -> dict[str, Any]:
+    links = list(role.skills.all())
+    return {
+        "slug": role.slug,
+        "uri": role.uri,
+        "preferred_label": role.preferred_label,
+        "alt_labels": list(role.alt_labels),
+        "description": role.description,
+        "isco_group": role.isco_group,
+        "source": role.source,
+        "content_version": role.content_version,
+        "is_active": role.is_active,
+        "esco_version": role.esco_version.code,
+        "essential_skills": sorted(x.skill_uri for x in links if x.relation == "essential"),
+        "optional_skills": sorted(x.skill_uri for x in links if x.relation == "optional"),
+    }
+
+
+def _profile(essential: list[str], optional: list[str]) -> dict[str, str]:
+    profile = {uri.strip(): "optional" for uri in optional if uri.strip()}
+    profile.update({uri.strip(): "essential" for uri in essential if uri.strip()})
+    return profile
+
+
+@router.get(
+    "/taxonomy/local-roles",
+    response=list[schemas.LocalRoleOut],
+    auth=None,
+    summary="The partnership's local roles (not ESCO), with their ESCO skill profiles",
+)
+def local_role_list(request: HttpRequest) -> Any:
+    return [_role_out(role) for role in selectors.local_roles_visible()]
+
+
+@router.get(
+    "/taxonomy/local-roles/{slug}",
+    response={200: schemas.LocalRoleOut, 404: ErrorOut},
+    auth=None,
+    summary="One local role",
+)
+def local_role_get(request: HttpRequest, slug: str) -> Any:
+    role = selectors.local_role_get(slug=slug)
+    if not role.is_active and not is_secretariat(request.user):
+        raise Http404
+    return _role_out(role)
+
+
+@router.post(
+    "/taxonomy/local-roles",
+    response={
+        201: schemas.LocalRoleOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    auth=AUTH,
+    summary="Add a local role (secretariat)",
+)
+def local_role_create(request: AuthedHttpRequest, payload: schemas.LocalRoleIn) -> Any:
+    data = payload.dict(exclude={"essential_skills", "optional_skills"})
+    role = services.local_role_create(
+        actor=request.user,
+        skills=_profile(payload.essential_skills, payload.optional_skills),
+        **data,
+    )
+    return Status(201, _role_out(selectors.local_role_get(slug=role.slug)))
+
+
+@router.patch(
+    "/taxonomy/local-roles/{slug}",
+    response={
+        200: schemas.LocalRoleOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ErrorOut,
+    },
+    auth=AUTH,
+    summary="Change a local role or its skill profile (secretariat)",
+)
+def local_role_update(
+    request: AuthedHttpRequest, slug: str, payload: schemas.LocalRolePatch
+) -> Any:
+    role = selectors.local_role_get(slug=slug)
+    changes = payload.dict(exclude_unset=True)
+    essential = changes.pop("essential_skills", None)
+    optional = changes.pop("optional_skills", None)
+    skills = None
+    if essential is not None or optional is not None:
+        current = _role_out(role)
+        skills = _profile(
+            essential if essential is not None else current["essential_skills"],
+            optional if optional is not None else current["optional_skills"],
+        )
+    services.local_role_update(
+        actor=request.user,
+        role=role,
+        data=changes,
+        skills=skills,
+    )
+    return _role_out(selectors.local_role_get(slug=slug))

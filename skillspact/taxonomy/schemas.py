@@ -117,3 +117,42 @@ class MatchResult(Schema):
 class MatchResultsOut(Schema):
     version: str
     results: list[MatchResult]
+
+
+class LocalRoleOut(Schema):
+    slug: str
+    uri: str
+    preferred_label: str
+    alt_labels: list[str]
+    description: str
+    isco_group: str
+    source: str
+    content_version: str
+    is_active: bool
+    esco_version: str
+    essential_skills: list[str]
+    optional_skills: list[str]
+
+
+class LocalRoleIn(InputSchema):
+    slug: str = Field(..., pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)
+    preferred_label: str = Field(..., min_length=1, max_length=300)
+    alt_labels: list[str] = Field(default_factory=list)
+    description: str = Field(..., min_length=1, max_length=4000)
+    isco_group: str = Field("", max_length=4, pattern=r"^\d*$")
+    source: str = Field(..., min_length=1, max_length=2000)
+    content_version: str = Field("1.0", max_length=20)
+    essential_skills: list[str] = Field(default_factory=list, description="ESCO skill URIs")
+    optional_skills: list[str] = Field(default_factory=list, description="ESCO skill URIs")
+
+
+class LocalRolePatch(InputSchema):
+    preferred_label: str | None = Field(None, min_length=1, max_length=300)
+    alt_labels: list[str] | None = None
+    description: str | None = Field(None, min_length=1, max_length=4000)
+    isco_group: str | None = Field(None, max_length=4, pattern=r"^\d*$")
+    source: str | None = Field(None, min_length=1, max_length=2000)
+    content_version: str | None = Field(None, max_length=20)
+    is_active: bool | None = None
+    essential_skills: list[str] | None = None
+    optional_skills: list[str] | None = None

@@ -195,3 +195,47 @@ def test_a_non_zip_upload_is_refused_with_a_message(client, esco_v1, secretariat
 
     assert "Upload the zip file of an ESCO CSV download." in response.content.decode()
     assert not EscoVersion.objects.filter(code="v1.2.0").exists()
+
+
+def test_local_roles_through_the_api(client, esco_v1, secretariat_officer, outsider):
+    from skillspact.accounts import services as account_services
+
+    _t, officer = account_services.api_token_create(user=secretariat_officer, name="t")
+    _t, other = account_services.api_token_create(user=outsider, name="t")
+    body = {
+        "slug": "health-data-steward",
+        "preferred_label": "health data steward",
+        "description": "Keeps health data findable and lawful.",
+        "source": "Partnership working group",
+        "essential_skills": [S_DATA],
+        "optional_skills": [S_INFORMATICS],
+    }
+
+    denied = client.post(
+        "/api/v1/taxonomy/local-roles",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {other}",
+    )
+    created = client.post(
+        "/api/v1/taxonomy/local-roles",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {officer}",
+    )
+    patched = client.patch(
+        "/api/v1/taxonomy/local-roles/health-data-steward",
+        {"optional_skills": [], "content_version": "1.1"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {officer}",
+    )
+    listed = client.get("/api/v1/taxonomy/local-roles").json()
+
+    assert denied.status_code == 403
+    assert created.status_code == 201
+    assert created.json()["uri"] == "urn:skillspact:occupation:health-data-steward"
+    assert patched.json()["optional_skills"] == [] and patched.json()["essential_skills"] == [
+        S_DATA
+    ]
+    assert patched.json()["content_version"] == "1.1"
+    assert [role["slug"] for role in listed] == ["health-data-steward"]

@@ -216,11 +216,15 @@ class DirectoryFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, countries_present: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         choice_fields = {name: cast(forms.ChoiceField, self.fields[name]) for name in self.fields}
-        choice_fields["country"].choices = [("", _("All countries")), *list(countries)]
+        # Only the countries that have listed members, when the caller knows them.
+        offered = countries_present if countries_present is not None else list(countries)
+        choice_fields["country"].choices = [("", _("All countries")), *offered]
         choice_fields["stakeholder_type"].choices = [
             ("", _("All types")),
             ("education", _("Education and training (all)")),

@@ -50,7 +50,11 @@ def _directory_filters(form: forms.DirectoryFilterForm) -> selectors.DirectoryFi
 
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
-    form = forms.DirectoryFilterForm(request.GET or None)
+    stats = selectors.directory_stats()
+    present = sorted(
+        ((code, name) for code, name, _n in stats["facets"]["country"]), key=lambda c: c[1]
+    )
+    form = forms.DirectoryFilterForm(request.GET or None, countries_present=present)
     filters = _directory_filters(form)
     results = selectors.directory_search(filters)
     page = paginate(selectors.directory_page_items(results), request.GET.get("page"), per_page=20)
@@ -64,7 +68,6 @@ def directory(request: HttpRequest) -> HttpResponse:
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "organisations/directory.html#results", context)
-    stats = selectors.directory_stats()
     facets = stats["facets"]
     context.update(
         country_chart=charts.bar_json(

@@ -50,8 +50,9 @@ def user_signup(*, email: str, full_name: str, password: str) -> User:
     try:
         user.full_clean(exclude=["password"])
     except ValidationError as error:
-        if any(item.code == "unique" for item in error.error_dict.get("email", [])):
-            # Another sign-up with this address committed since the check above.
+        if User.objects.filter(email__iexact=email).exists():
+            # Another sign-up with this address committed since the check above (caught by the
+            # field's or by the case-insensitive constraint's check, whichever ran later).
             raise EmailTaken(
                 _("An account with this e-mail address already exists."), field="email"
             ) from error

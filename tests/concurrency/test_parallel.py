@@ -102,4 +102,4 @@ def test_two_sign_ups_with_one_address_create_one_account():
         isinstance(result, account_services.EmailTaken)
         for result in results
         if not isinstance(result, User)
-    )
+    ), [repr(result) for result in results]

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_countries import countries
 
 from skillspact.core.errors import DomainError
 from skillspact.core.forms import add_domain_error
@@ -54,6 +55,10 @@ def directory(request: HttpRequest) -> HttpResponse:
     present = sorted(
         ((code, name) for code, name, _n in stats["facets"]["country"]), key=lambda c: c[1]
     )
+    asked = request.GET.get("country", "").upper()
+    if asked in countries and asked not in dict(present):
+        # A bookmarked country without listed members still filters (to nothing).
+        present.append((asked, countries.name(asked)))
     form = forms.DirectoryFilterForm(request.GET or None, countries_present=present)
     filters = _directory_filters(form)
     results = selectors.directory_search(filters)

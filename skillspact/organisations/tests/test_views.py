@@ -461,3 +461,12 @@ def test_members_over_time_counts_departures_in_months_without_joins():
     )
 
     assert selectors.members_over_time() == [("2024-01", 2), ("2024-02", 3), ("2024-05", 2)]
+
+
+def test_a_country_without_listed_members_filters_to_nothing(client):
+    OrganisationFactory(country="BE", nuts2="BE10")
+
+    response = client.get(reverse("organisations:directory"), {"country": "MT"})
+
+    assert response.context["count"] == 0
+    assert "No organisation matches these filters." in response.content.decode()

@@ -24,12 +24,6 @@ class NotPermitted(DomainError):
     default_message = _("You are not allowed to do this.")
 
 
-class NotFound(DomainError):
-    code = "not_found"
-    status = 404
-    default_message = _("Not found.")
-
-
 class InvalidState(DomainError):
     code = "invalid_state"
     status = 409

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from urllib.parse import urlparse
 
+from skillspact.core import text
+
 # Legal-form words that do not tell two organisations apart.
 LEGAL_FORMS = {
     "ag",
@@ -65,9 +67,5 @@ def website_domain(url: str) -> str:
 
 
 def search_text(*parts: str) -> str:
-    """The lower-cased text without accents that the directory search matches against.
-
-    Only combining marks go: "Hôpital" becomes "hopital", Greek and Cyrillic stay searchable.
-    """
-    text = unicodedata.normalize("NFKD", " ".join(part for part in parts if part))
-    return "".join(char for char in text if not unicodedata.combining(char)).casefold()
+    """The key the directory search matches against: the parts joined, as `core.text` folds them."""
+    return text.search_text(" ".join(part for part in parts if part))

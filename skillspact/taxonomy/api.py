@@ -9,7 +9,7 @@ from skillspact.core.api import AUTH, ErrorOut
 from skillspact.core.errors import DomainError
 from skillspact.core.permissions import is_secretariat
 from skillspact.core.types import AuthedHttpRequest
-from skillspact.taxonomy import matching, schemas, selectors, services, tasks
+from skillspact.taxonomy import matching, schemas, selectors, services
 from skillspact.taxonomy.models import Label, Occupation, Skill
 
 router = Router(tags=["taxonomy"])
@@ -151,11 +151,7 @@ def _engine(version_code: str) -> Any:
     if version is None:
         raise EngineWarming("No ESCO version is imported yet.")
     if not matching.engine_is_ready(version):
-        from django.core.cache import cache
-
-        # One warm-up at a time, however many clients ask.
-        if cache.add(f"engine-warm:{version.code}", 1, timeout=900):
-            tasks.engine_warm_task.enqueue(version=version.code)
+        matching.engine_warm_up_request(version)
         raise EngineWarming(
             "The matching engine is being prepared for this ESCO version (a few minutes after "
             "an import). Try again shortly."

@@ -29,7 +29,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from skillspact.core.errors import DomainError
-from skillspact.taxonomy import health, normalise
+from skillspact.core.text import search_text as normalised_key
+from skillspact.taxonomy import health
 from skillspact.taxonomy.models import (
     Broader,
     Collection,
@@ -901,7 +902,7 @@ class EscoImporter:
         hidden: str,
     ) -> None:
         seen = {preferred}
-        search_text = normalise.search_text
+        search_text = normalised_key
         labels = self._labels
         version_id = self._version_id
         labels.append(

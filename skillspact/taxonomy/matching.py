@@ -37,6 +37,16 @@ def engine_is_ready(version: EscoVersion) -> bool:
     return version.code in _engines or _ready_marker(version).exists()
 
 
+def engine_warm_up_request(version: EscoVersion) -> None:
+    """Queue the first build of the engine's vectors, once however many requests ask."""
+    from django.core.cache import cache
+
+    from skillspact.taxonomy import tasks
+
+    if cache.add(f"engine-warm:{version.code}", 1, timeout=900):
+        tasks.engine_warm_task.enqueue(version=version.code)
+
+
 def concept_dicts(version: EscoVersion) -> Iterator[dict[str, Any]]:
     """Skills, occupations and active local roles of `version` as the engine's concept dicts."""
     labels: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(

@@ -243,7 +243,7 @@ class Label(models.Model):
     language = models.CharField(max_length=10)
     label_type = models.CharField(max_length=12, choices=LabelType.choices)
     text = models.TextField()
-    # Lower-cased, accents folded (normalise.search_text): what search compares against.
+    # Lower-cased, accents folded (core.text.search_text): what search compares against.
     normalised = models.TextField(db_index=True)
 
     class Meta:

@@ -15,7 +15,8 @@ from django.db.models import Case, F, IntegerField, Min, Q, QuerySet, Value, Whe
 from django.db.models.functions import Length
 from django.http import Http404
 
-from skillspact.taxonomy import normalise, search_index
+from skillspact.core.text import search_text
+from skillspact.taxonomy import search_index
 from skillspact.taxonomy.models import (
     Broader,
     Collection,
@@ -183,7 +184,7 @@ def concept_search(
             offset=offset,
         )
     found = index.search(
-        query=normalise.search_text(text),
+        query=search_text(text),
         language=language,
         default_language=esco.primary_language,
         concept_uris=_concept_uris_filtered(esco, concept_type, collection, isco_group, is_health),
@@ -270,7 +271,7 @@ def _concept_search_in_database(
         if is_health is not None:
             occupations = occupations.filter(is_health=is_health)
         labels = labels.filter(concept_uri__in=occupations.values("uri"))
-    query = normalise.search_text(text)
+    query = search_text(text)
     if query:
         for word in query.split():
             labels = labels.filter(normalised__contains=word)
@@ -560,11 +561,11 @@ def local_roles_visible(*, text: str = "") -> QuerySet[LocalRole]:
     query = text.strip()
     if query:
         # Few rows: the alternative labels are matched in Python, on every database alike.
-        key = normalise.search_text(query)
+        key = search_text(query)
         slugs = [
             role.slug
             for role in roles
-            if key in normalise.search_text(" ".join([role.preferred_label, *role.alt_labels]))
+            if key in search_text(" ".join([role.preferred_label, *role.alt_labels]))
         ]
         roles = roles.filter(slug__in=slugs)
     return roles

@@ -19,7 +19,7 @@ from skillspact.core.errors import DomainError
 from skillspact.core.forms import add_domain_error
 from skillspact.core.permissions import is_secretariat, secretariat_required
 from skillspact.core.types import AuthedHttpRequest
-from skillspact.taxonomy import exports, forms, matching, selectors, services, tasks
+from skillspact.taxonomy import exports, forms, matching, selectors, services
 from skillspact.taxonomy.models import ConceptType, EscoVersion
 
 PER_PAGE = 25
@@ -255,10 +255,7 @@ def match(request: HttpRequest) -> HttpResponse:
         if ratelimit.is_limited("match", client, limit=30):
             form.add_error(None, _("Too many requests from your address; wait a few minutes."))
         elif not matching.engine_is_ready(version):
-            from django.core.cache import cache
-
-            if cache.add(f"engine-warm:{version.code}", 1, timeout=900):
-                tasks.engine_warm_task.enqueue(version=version.code)
+            matching.engine_warm_up_request(version)
             form.add_error(
                 None,
                 _(

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "skillspact.accounts",
     "skillspact.taxonomy",
     "skillspact.organisations",
+    "skillspact.commitments",
 ]
 
 MIDDLEWARE = [

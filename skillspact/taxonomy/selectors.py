@@ -371,6 +371,53 @@ def occupations_by_uri(
     }
 
 
+@dataclass(frozen=True)
+class ConceptBrief:
+    """What another domain stores next to a concept URI: its label and its groupings."""
+
+    uri: str
+    label: str
+    is_green: bool = False
+    is_digital: bool = False
+    isco_major: str = ""
+    is_local: bool = False
+
+
+def concepts_describe(
+    uris: Iterable[str], *, concept_type: str, version: EscoVersion | str | None = None
+) -> dict[str, ConceptBrief]:
+    """Briefs of the skills, or the occupations and active local roles, among `uris`.
+
+    Unknown URIs are left out, so a caller can tell the person which ones were not found.
+    """
+    wanted = {uri.strip() for uri in uris if uri and uri.strip()}
+    if not wanted:
+        return {}
+    found: dict[str, ConceptBrief] = {}
+    if concept_type == ConceptType.SKILL:
+        for uri, label, codes in (
+            Skill.objects.filter(version=_version(version), uri__in=wanted)
+            .values_list("uri", "preferred_label", "collections")
+        ):
+            codes = codes or []
+            found[uri] = ConceptBrief(
+                uri=uri,
+                label=label,
+                is_green=Collection.GREEN in codes,
+                is_digital=Collection.DIGITAL in codes,
+            )
+        return found
+    for uri, label, isco in Occupation.objects.filter(
+        version=_version(version), uri__in=wanted
+    ).values_list("uri", "preferred_label", "isco_group"):
+        found[uri] = ConceptBrief(uri=uri, label=label, isco_major=(isco or "")[:1])
+    for uri, label, isco in LocalRole.objects.filter(uri__in=wanted, is_active=True).values_list(
+        "uri", "preferred_label", "isco_group"
+    ):
+        found[uri] = ConceptBrief(uri=uri, label=label, isco_major=(isco or "")[:1], is_local=True)
+    return found
+
+
 def labels_of(
     *, concept_uri: str, version: EscoVersion | str | None = None, language: str | None = None
 ) -> list[Label]:

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommitmentsConfig(AppConfig):
+    name = "skillspact.commitments"
+    verbose_name = _("Commitments")
+    default_auto_field = "django.db.models.BigAutoField"

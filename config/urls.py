@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("skillspact.accounts.urls")),
     path("", include("skillspact.organisations.urls")),
     path("taxonomy/", include("skillspact.taxonomy.urls")),
+    path("", include("skillspact.commitments.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

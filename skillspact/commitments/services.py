@@ -8,10 +8,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from skillspact.accounts.models import User
 from skillspact.commitments import tasks
@@ -65,16 +66,30 @@ MAX_EVIDENCE_LINKS = 10
 class WindowClosed(DomainError):
     code = "window_closed"
     status = 409
-    default_message = _("The reporting window for this year is closed.")
+    default_message = gettext_lazy("The reporting window for this year is closed.")
 
 
 def _full_clean(instance: Any, **kwargs: Any) -> None:
+    fields: dict[str, list[str]] = {}
     try:
         instance.full_clean(**kwargs)
     except ValidationError as error:
         fields = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+    # A TextField's max_length only limits forms; the API and bulk uploads obey it here.
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        if (
+            isinstance(field, models.TextField)
+            and field.max_length
+            and len(value or "") > field.max_length
+        ):
+            fields.setdefault(field.name, []).append(
+                _("Ensure this value has at most %(limit)s characters (it has %(count)s).")
+                % {"limit": field.max_length, "count": len(value)}
+            )
+    if fields:
         first = next(iter(fields.values()))[0]
-        raise InvalidInput(first, fields=fields) from error
+        raise InvalidInput(first, fields=fields)
 
 
 def _contact_emails(organisation: Organisation) -> list[str]:
@@ -154,7 +169,7 @@ def _concepts(
     return [found[uri] for uri in wanted]
 
 
-def _content(commitment: Commitment) -> dict[str, Any]:
+def commitment_content(commitment: Commitment) -> dict[str, Any]:
     """Everything an amendment can change, as JSON: what a revision keeps."""
     return {
         "title": commitment.title,
@@ -177,6 +192,49 @@ def _content(commitment: Commitment) -> dict[str, Any]:
             for t in commitment.targets.all()
         },
     }
+
+
+CONTENT_LABELS = {
+    "title": gettext_lazy("Title"),
+    "description": gettext_lazy("Description"),
+    "principles": gettext_lazy("Charter principles"),
+    "countries": gettext_lazy("Countries covered"),
+    "regions": gettext_lazy("Regions covered"),
+    "partner_names": gettext_lazy("Partner organisations"),
+    "occupations": gettext_lazy("Target groups"),
+    "skills": gettext_lazy("Target skills"),
+    "targets": gettext_lazy("Yearly targets"),
+}
+
+
+def content_changes(older: Mapping[str, Any], newer: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """What differs between two contents of a commitment, field by field, for the history."""
+
+    def shown(name: str, value: Any) -> str:
+        if name in ("occupations", "skills"):
+            return "; ".join(item["label"] for item in value or [])
+        if name == "principles":
+            return "; ".join(str(Principle(p).label) for p in value or [] if p in Principle.values)
+        if name == "targets":
+            return "; ".join(
+                f"{year}: {figures['people']} / {figures['programmes']} / {figures['euros']} €"
+                for year, figures in sorted((value or {}).items())
+            )
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return str(value or "")
+
+    changes = []
+    for name, label in CONTENT_LABELS.items():
+        if older.get(name) != newer.get(name):
+            changes.append(
+                {
+                    "label": str(label),
+                    "before": shown(name, older.get(name)),
+                    "after": shown(name, newer.get(name)),
+                }
+            )
+    return changes
 
 
 @transaction.atomic
@@ -211,7 +269,7 @@ def commitment_save(
             _("Say why the published commitment changes."),
             fields={"amendment_reason": [_("Say why the published commitment changes.")]},
         )
-    previous = _content(commitment) if is_amendment else None
+    previous = commitment_content(commitment) if is_amendment else None
 
     for name in COMMITMENT_FIELDS:
         if name in data:
@@ -298,7 +356,7 @@ def commitment_save(
             organisation=commitment.organisation,
         )
     elif previous is not None:
-        after = _content(commitment)
+        after = commitment_content(commitment)
         before, after = audit.changed(previous, after)
         CommitmentRevision.objects.create(
             commitment=commitment,
@@ -417,6 +475,7 @@ def commitment_publish(*, commitment: Commitment, actor: User, note: str = "") -
 @transaction.atomic
 def commitment_return(*, commitment: Commitment, actor: User, note: str) -> Commitment:
     """The secretariat sends a submitted commitment back, saying what to change."""
+    ensure_secretariat(actor)
     if not note.strip():
         raise InvalidInput(
             _("Say what should change."), fields={"note": [_("Say what should change.")]}
@@ -494,6 +553,12 @@ def window_save(
 ) -> ReportingWindow:
     """Open (schedule) the reporting window of a year, or change its dates and reminders."""
     ensure_secretariat(actor)
+    if window is None and not FIRST_YEAR <= year <= TARGET_YEAR:
+        message = _("Reporting windows run from %(first)s to %(last)s.") % {
+            "first": FIRST_YEAR,
+            "last": TARGET_YEAR,
+        }
+        raise InvalidInput(message, fields={"year": [message]})
     if window is None:
         if ReportingWindow.objects.filter(year=year).exists():
             raise InvalidInput(

@@ -197,3 +197,6 @@ STATICFILES_FINDERS = [
 
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 100
+
+# Tasks the `clock` command enqueues every hour; each must be safe to run twice.
+PERIODIC_TASKS = ["skillspact.commitments.tasks.send_window_reminders"]

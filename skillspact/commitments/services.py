@@ -286,10 +286,10 @@ def commitment_save(
     region_codes = sorted({r.strip().upper() for r in commitment.regions if r and r.strip()})
     for code in region_codes:
         if not any(regions.is_valid_region(code, country) for country in countries):
-            raise InvalidInput(
-                _("%(code)s is not a NUTS-2 region of the countries covered.") % {"code": code},
-                fields={"regions": [_("Choose regions of the countries covered.")]},
-            )
+            message = _("%(code)s is not a NUTS-2 region of the countries covered.") % {
+                "code": code
+            }
+            raise InvalidInput(message, fields={"regions": [message]})
     commitment.regions = region_codes
     commitment.search_text = search_text(f"{commitment.title} {commitment.description}")
     _full_clean(commitment, exclude=["organisation", "created_by", "partners"])

@@ -85,7 +85,9 @@ class CommitmentForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.commitment = commitment
-        self.fields["organisation"].queryset = organisations
+        organisation_field = self.fields["organisation"]
+        assert isinstance(organisation_field, forms.ModelChoiceField)
+        organisation_field.queryset = organisations
         if commitment is not None:
             # The organisation of an existing commitment never changes.
             del self.fields["organisation"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -69,13 +69,15 @@ def commitments_visible_to(
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.principle:
-        queryset = queryset.filter(principles__contains=filters.principle)
+        # JSON `contains` does not exist on SQLite; the quoted value matches one list item.
+        queryset = queryset.filter(principles__icontains=f'"{filters.principle}"')
     if filters.country:
         queryset = queryset.filter(
             Q(countries__contains=filters.country.upper())
-            | Q(organisation__country=filters.country)
+            | Q(organisation__country=filters.country.upper())
         )
-    return queryset.order_by("-published_at", "-created_at", "-id")
+    # NULLs sort first on PostgreSQL and last on SQLite unless told: unpublished ones go last.
+    return queryset.order_by(F("published_at").desc(nulls_last=True), "-created_at", "-id")
 
 
 def commitment_get_for_view(*, user: Any, public_id: Any) -> Commitment:
@@ -271,6 +273,17 @@ def report_get_for_edit(*, user: Any, public_id: Any) -> ProgressReport:
     if not organisation_selectors.can_act_for(user=user, organisation=report.organisation):
         raise Http404
     return report
+
+
+def reports_visible_to(*, user: Any, year: int | None = None) -> QuerySet[ProgressReport]:
+    """The reports of the person's organisations (every report for the secretariat), newest
+    year first."""
+    queryset = ProgressReport.objects.select_related("commitment", "window", "organisation")
+    if not is_secretariat(user):
+        queryset = queryset.filter(organisation__in=_organisation_ids_of(user))
+    if year:
+        queryset = queryset.filter(window__year=year)
+    return queryset.order_by("-window__year", "organisation__legal_name", "commitment__title", "id")
 
 
 def reports_for_secretariat(

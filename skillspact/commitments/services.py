@@ -386,6 +386,13 @@ def commitment_save(
         # Principles, occupations and skills feed the KPI breakdowns of every year reported.
         for year in commitment.reports.values_list("window__year", flat=True).distinct():
             kpis_changed(year)
+    else:
+        audit.record(
+            commitment,
+            "commitments.commitment.changed",
+            actor=actor,
+            organisation=commitment.organisation,
+        )
     return commitment
 
 
@@ -608,10 +615,15 @@ def window_send_reminders(*, window: ReportingWindow, today: date | None = None)
         if not due:
             return 0
         missing = _organisations_without_reports(locked)
+        reminded = 0
         for organisation, titles in missing.items():
+            recipients = _contact_emails(organisation)
+            if not recipients:
+                continue
+            reminded += 1
             emails.send_templated(
                 "commitments/emails/report_reminder.txt",
-                to=_contact_emails(organisation),
+                to=recipients,
                 context={
                     "organisation": organisation,
                     "window": locked,
@@ -626,9 +638,9 @@ def window_send_reminders(*, window: ReportingWindow, today: date | None = None)
             locked,
             "commitments.window.reminded",
             actor=None,
-            message=_("%(count)s organisations reminded") % {"count": len(missing)},
+            message=_("%(count)s organisations reminded") % {"count": reminded},
         )
-    return len(missing)
+    return reminded
 
 
 def _organisations_without_reports(window: ReportingWindow) -> dict[Organisation, list[str]]:

@@ -849,11 +849,16 @@ def report_save(
 
     figures: list[tuple[str, str, int]] | None = None
     if occupation_figures is not None:
-        wanted = [
-            (uri.strip(), int(people))
-            for uri, people in occupation_figures
-            if uri and str(uri).strip()
-        ]
+        try:
+            wanted = [
+                (uri.strip(), int(people))
+                for uri, people in occupation_figures
+                if uri and str(uri).strip()
+            ]
+        except (TypeError, ValueError):
+            raise _number_error(
+                "occupations", _("People trained by occupation are whole numbers.")
+            ) from None
         briefs = taxonomy_selectors.concepts_describe(
             [uri for uri, _p in wanted], concept_type=ConceptType.OCCUPATION
         )
@@ -876,7 +881,14 @@ def report_save(
             row: dict[str, int] = {}
             for metric in METRICS:
                 value = values.get(metric)
-                number = int(value) if value not in (None, "") else 0
+                try:
+                    number = int(value) if value not in (None, "") else 0
+                except (TypeError, ValueError):
+                    raise _number_error(
+                        "inclusions",
+                        _("Figures of %(name)s are whole numbers.")
+                        % {"name": organisation.legal_name},
+                    ) from None
                 if number < 0:
                     raise _number_error(
                         "inclusions",

@@ -7,10 +7,11 @@ from django_tasks import task
 
 @task()
 def kpis_rebuild(*, year: int) -> float:
-    """Rebuild the KPI claims and cells of `year` from the reports; safe to run twice."""
+    """Rebuild the KPI claims and cells of `year` unless a rebuild already caught up (a bulk
+    upload queues one per row; the first does the work)."""
     from skillspact.commitments import rollup
 
-    return rollup.rebuild_year(year).seconds
+    return rollup.rebuild_year(year, only_if_stale=True).seconds
 
 
 @task()

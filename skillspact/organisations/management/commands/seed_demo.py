@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from skillspact.accounts.models import User
+from skillspact.commitments import demo_data as commitments_demo
 from skillspact.organisations import demo_data, normalise, regions, selectors, services
 from skillspact.organisations.models import (
     Affiliation,
@@ -140,6 +141,11 @@ class Command(BaseCommand):
         progress = Progress(self.stderr, is_shown=options["verbosity"] > 0 and self.stderr.isatty())
         with transaction.atomic():
             summary = DemoBuilder(random.Random(seed), progress).build(organisations)
+            summary.commitments = commitments_demo.seed(
+                seed=seed,
+                flagship=Organisation.objects.get(affiliations__user__email=CONTACT_EMAIL),
+                secretariat=User.objects.get(email=SECRETARIAT_EMAIL),
+            ).text()
         progress.finish()
         selectors.directory_stats_forget()
         self.stdout.write(summary.text(seed))
@@ -184,6 +190,7 @@ class Summary:
     group_memberships: int = 0
     meetings: int = 0
     documents: int = 0
+    commitments: str = ""  # the lines of `commitments.demo_data.Seeded.text()`
 
     def text(self, seed: int) -> str:
         states = ", ".join(
@@ -200,6 +207,7 @@ class Summary:
                 f"  applications    {sum(self.applications.values())} ({states})",
                 f"  working groups  {self.groups} ({self.group_memberships} members, "
                 f"{self.meetings} meetings, {self.documents} documents)",
+                *([self.commitments] if self.commitments else []),
                 f"Demo logins, all with the password {DEMO_PASSWORD}:",
                 f"  {SECRETARIAT_EMAIL}  secretariat and admin",
                 f"  {CONTACT_EMAIL}      contact of a member organisation",

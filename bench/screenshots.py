@@ -75,6 +75,13 @@ ANONYMOUS = [
     Shot("login", goto("/accounts/login/")),
     Shot("signup", goto("/accounts/signup/")),
     Shot("join", goto("/join/")),
+    Shot("commitments", goto("/commitments/")),
+    Shot(
+        "commitment",
+        follow_first("/commitments/", "main table tbody a", "commitment"),
+    ),
+    Shot("kpis", goto("/kpis/")),
+    Shot("annual-report", goto("/kpis/annual-report/")),
 ]
 CONTACT = [
     Shot("application-form", goto("/join/new/")),
@@ -88,11 +95,22 @@ CONTACT = [
         "working-group",
         follow_first("/working-groups/", "main a[href^='/working-groups/']", "working group"),
     ),
+    Shot("commitment-form", goto("/commitments/new/")),
+    Shot("reports", goto("/reports/")),
+    Shot(
+        "report-form",
+        follow_first("/reports/", "main a[href$='/edit/']", "report to continue"),
+    ),
 ]
 SECRETARIAT = [
     Shot("review-queue", goto("/secretariat/applications/")),
     Shot("review-detail", review_detail),
     Shot("members-admin", goto("/secretariat/members/")),
+    Shot("commitments-review", goto("/secretariat/commitments/")),
+    Shot("reporting-windows", goto("/secretariat/windows/")),
+    Shot("reports-admin", goto("/secretariat/reports/")),
+    Shot("overlaps", goto("/secretariat/overlaps/")),
+    Shot("kpis-secretariat", goto("/kpis/")),
 ]
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_countries import countries
 
 from skillspact.commitments import forms, selectors, services
 from skillspact.commitments.models import (
@@ -40,7 +41,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
         q=request.GET.get("q", "")[:200],
         status=request.GET.get("status", "") if request.user.is_authenticated else "",
         principle=request.GET.get("principle", ""),
-        country=request.GET.get("country", "")[:2],
+        country=request.GET.get("country", "")[:2].upper(),
         mine=request.GET.get("mine") == "1",
     )
     queryset = selectors.commitments_visible_to(user=request.user, filters=filters)
@@ -58,6 +59,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "principles": Principle.choices,
+            "countries": list(countries),
             "statuses": Commitment.Status.choices,
             "querystring_base": query.urlencode() + "&" if query else "",
             "can_create": can_create,

@@ -10,7 +10,14 @@ from django.http import HttpRequest
 
 def platform(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
+    is_signed_in = bool(user and user.is_authenticated)
+
+    def is_contact() -> bool:
+        # Called by the template only when it needs it: one query on pages for signed-in people.
+        return is_signed_in and user.affiliations.filter(role="contact").exists()  # type: ignore[union-attr]
+
     return {
         "partnership_name": settings.PARTNERSHIP_NAME,
-        "is_secretariat": bool(user and user.is_authenticated and user.is_secretariat),
+        "is_secretariat": is_signed_in and bool(user.is_secretariat),  # type: ignore[union-attr]
+        "is_contact": is_contact,
     }

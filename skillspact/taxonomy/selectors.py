@@ -395,10 +395,9 @@ def concepts_describe(
         return {}
     found: dict[str, ConceptBrief] = {}
     if concept_type == ConceptType.SKILL:
-        for uri, label, codes in (
-            Skill.objects.filter(version=_version(version), uri__in=wanted)
-            .values_list("uri", "preferred_label", "collections")
-        ):
+        for uri, label, codes in Skill.objects.filter(
+            version=_version(version), uri__in=wanted
+        ).values_list("uri", "preferred_label", "collections"):
             codes = codes or []
             found[uri] = ConceptBrief(
                 uri=uri,

@@ -54,7 +54,7 @@ def test_a_commitment_is_pledged_published_reported_and_counted(
     # When the secretariat publishes it and opens this year's reporting window
     officer = new_page()
     sign_in(officer, email=secretariat_officer.email, password=password)
-    officer.get_by_role("link", name="Reporting").click()
+    officer.get_by_role("link", name="Commitments to review").click()
     officer.get_by_role("link", name="Telehealth skills for 300 ward nurses").click()
     officer.get_by_role("button", name="Publish").click()
     expect(officer.get_by_role("status")).to_have_text("The commitment is published.")

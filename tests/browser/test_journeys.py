@@ -75,7 +75,7 @@ def test_an_applicant_is_approved_and_the_organisation_appears_in_the_directory(
     # When the secretariat approves it from the review queue
     officer = new_page()
     sign_in(officer, email=secretariat_officer.email, password=password)
-    officer.get_by_role("link", name="Review queue").click()
+    officer.get_by_role("link", name="Applications").click()
     officer.get_by_role("link", name="Centro de Formação em Saúde do Porto").click()
     officer.get_by_role("button", name="Approve as member").click()
     expect(officer.get_by_role("status")).to_have_text(
@@ -162,7 +162,7 @@ def test_a_rejected_applicant_reads_the_reason(
 
     # When the secretariat rejects it with a reason
     sign_in(page, email=secretariat_officer.email, password=password)
-    page.get_by_role("link", name="Review queue").click()
+    page.get_by_role("link", name="Applications").click()
     page.get_by_role("link", name="Clínica do Mondego").click()
     page.get_by_label("Reason for the rejection").fill("Not a Pact for Skills signatory yet")
     page.get_by_role("button", name="Reject", exact=True).click()

@@ -180,6 +180,8 @@ IMPORT_DIR = Path(os.environ.get("IMPORT_DIR", VAR_DIR / "imports"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 
 PARTNERSHIP_NAME = os.environ.get("PARTNERSHIP_NAME", "Pact for Skills — Health ecosystem")
+# People the partnership aims to upskill or reskill by 2030 (0: progress against pledges only).
+PARTNERSHIP_TARGET_PEOPLE_2030 = int(os.environ.get("PARTNERSHIP_TARGET_PEOPLE_2030", "0"))
 
 LOGGING = {
     "version": 1,

@@ -1009,6 +1009,7 @@ def overlap_resolve(
     ensure_secretariat(actor)
     if counted_report is not None and (
         counted_report.window.year != year
+        or counted_report.status != ProgressReport.Status.SUBMITTED
         or not counted_report.inclusions.filter(organisation=organisation).exists()
     ):
         raise InvalidInput(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skillspact.commitments import views
+from skillspact.commitments import views, views_bulk, views_kpis
 
 app_name = "commitments"
 
@@ -25,4 +25,22 @@ urlpatterns = [
     path("secretariat/reports/<uuid:public_id>/reopen/", views.report_reopen, name="report_reopen"),
     path("secretariat/windows/", views.windows, name="windows"),
     path("secretariat/windows/<int:year>/", views.window_edit, name="window_edit"),
+    path("reports/<slug:slug>/<int:year>/upload/", views_bulk.report_upload, name="report_upload"),
+    path(
+        "reports/<slug:slug>/<int:year>/template.csv",
+        views_bulk.report_template,
+        {"file_format": "csv"},
+        name="report_template_csv",
+    ),
+    path(
+        "reports/<slug:slug>/<int:year>/template.xlsx",
+        views_bulk.report_template,
+        {"file_format": "xlsx"},
+        name="report_template_xlsx",
+    ),
+    path("kpis/", views_kpis.dashboard, name="kpis"),
+    path("kpis/annual-report/", views_kpis.annual_report, name="kpis_annual_report"),
+    path("kpis/annual-report.xlsx", views_kpis.annual_report_xlsx, name="kpis_annual_report_xlsx"),
+    path("secretariat/overlaps/", views_kpis.overlaps, name="overlaps"),
+    path("secretariat/overlaps/resolve/", views_kpis.overlap_resolve, name="overlap_resolve"),
 ]

@@ -63,9 +63,7 @@ def test_a_commitment_is_pledged_published_reported_and_counted(
     officer.get_by_label("Opens on").fill((today - datetime.timedelta(days=5)).isoformat())
     officer.get_by_label("Closes on").fill((today + datetime.timedelta(days=20)).isoformat())
     officer.get_by_role("button", name="Save the window").click()
-    expect(officer.get_by_role("status")).to_have_text(
-        f"The reporting window for {year} is saved."
-    )
+    expect(officer.get_by_role("status")).to_have_text(f"The reporting window for {year} is saved.")
 
     # And the member reports on it, first with an impossible figure
     page.get_by_role("link", name="Reports", exact=True).click()

@@ -370,3 +370,63 @@ def test_the_clock_sends_due_reminders_once(
     assert [m.to for m in mail.outbox] == [[organisation_contact.email]]
     assert "Green procurement" in mail.outbox[0].body
     assert ReportingWindow.objects.get().reminders_sent == [14, 3]
+
+
+# -- suggestions from the matching engine ------------------------------------------------------
+
+
+@pytest.fixture
+def warm_engine(esco_v1, settings, tmp_path):
+    from skillspact.taxonomy import matching
+
+    settings.ENGINE_CACHE_DIR = tmp_path / "engine"
+    matching.forget_engines()
+    matching.engine_for(esco_v1)
+    yield esco_v1
+    matching.forget_engines()
+
+
+def test_the_engine_suggests_skills_and_target_groups_from_the_text(
+    client, organisation_contact, warm_engine
+):
+    from skillspact.taxonomy.tests.esco_files import O_NURSE, S_PYTHON
+
+    client.force_login(organisation_contact)
+
+    response = client.post(
+        reverse("commitments:suggest"),
+        {"title": "Python programming for nurses", "description": "Nurses learn Python."},
+    )
+
+    assert response.status_code == 200
+    assert f'value="{S_PYTHON}"'.encode() in response.content
+    assert f'value="{O_NURSE}"'.encode() in response.content
+
+
+def test_suggestions_leave_out_what_is_already_chosen_and_need_some_text(
+    client, organisation_contact, warm_engine
+):
+    from skillspact.taxonomy.tests.esco_files import S_PYTHON
+
+    client.force_login(organisation_contact)
+
+    chosen = client.post(
+        reverse("commitments:suggest"),
+        {"title": "Python programming", "description": "Python.", "skills": [S_PYTHON]},
+    )
+    short = client.post(reverse("commitments:suggest"), {"title": "Py"})
+
+    assert f'value="{S_PYTHON}"'.encode() not in chosen.content
+    assert b"Write a title and a description first" in short.content
+
+
+def test_the_concept_picker_finds_occupations_by_label(client, organisation_contact, esco_v1):
+    from skillspact.taxonomy.tests.esco_files import O_NURSE
+
+    client.force_login(organisation_contact)
+
+    response = client.get(
+        reverse("commitments:concept_options"), {"kind": "occupation", "occupation_q": "nurse"}
+    )
+
+    assert f'value="{O_NURSE}"'.encode() in response.content

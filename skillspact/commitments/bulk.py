@@ -58,6 +58,7 @@ from openpyxl.utils import get_column_letter
 from skillspact.accounts.models import User
 from skillspact.commitments import services
 from skillspact.commitments.models import (
+    FIGURE_FIELDS,
     METRICS,
     Commitment,
     ProgressReport,
@@ -81,17 +82,7 @@ MAX_XLSX_UNPACKED = 60 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-FIGURE_COLUMNS = (
-    "people_trained",
-    "trained_women",
-    "trained_men",
-    "trained_other_gender",
-    "trained_gender_unknown",
-    "people_reached",
-    "programmes",
-    "stakeholders",
-    "euros",
-)
+FIGURE_COLUMNS = FIGURE_FIELDS
 INCLUSION_EXAMPLE = "klinikum-nordheide=120/300/2/5/40000; hun=0/50/0/1/0"
 OCCUPATION_EXAMPLE = "http://data.europa.eu/esco/occupation/…=40"
 

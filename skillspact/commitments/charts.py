@@ -11,41 +11,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-LAYOUT: dict[str, Any] = {
-    "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
-    "height": 320,
-    "font": {"family": "system-ui, sans-serif", "size": 12},
-    "paper_bgcolor": "#ffffff",
-    "plot_bgcolor": "#ffffff",
-}
+from skillspact.organisations.charts import LAYOUT, bar_json
+
+__all__ = ["bar_json", "progress_json", "years_json"]
 BLUE = "#0b4f8a"
 GREEN = "#0f7b5f"
 ORANGE = "#b35c00"
 CONFIG = {"displaylogo": False, "responsive": True}
-
-
-def bar_json(title: str, labels: list[str], values: list[int], *, top: int = 15) -> str:
-    """A horizontal bar chart of the first `top` rows, largest on top."""
-    # Plain dicts: building plotly.graph_objects figures costs milliseconds per page.
-    figure = {
-        "data": [
-            {
-                "type": "bar",
-                "orientation": "h",
-                "x": values[:top][::-1],
-                "y": labels[:top][::-1],
-                "marker": {"color": BLUE},
-                "hovertemplate": "%{y}: %{x:,}<extra></extra>",
-            }
-        ],
-        "layout": {
-            **LAYOUT,
-            "title": {"text": title},
-            "yaxis": {"automargin": True},
-            "xaxis": {"rangemode": "tozero"},
-        },
-    }
-    return json.dumps(figure)
 
 
 def years_json(title: str, years: list[int], series: list[tuple[str, list[int | None]]]) -> str:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from skillspact.commitments.models import (
+    FIGURE_FIELDS,
     FIRST_YEAR,
     METRICS,
     TARGET_YEAR,
@@ -22,6 +23,13 @@ from skillspact.commitments.models import (
 from skillspact.organisations.models import Organisation
 
 TARGET_FIELDS = ("people", "programmes", "euros")
+# The report fields the form edits one to one (links, occupations and inclusions aside).
+REPORT_VALUE_FIELDS = (
+    "progress_status",
+    *FIGURE_FIELDS,
+    "narrative",
+    "includes_other_organisations",
+)
 
 
 class FreeMultipleChoiceField(forms.MultipleChoiceField):
@@ -262,19 +270,7 @@ class ReportForm(forms.Form):
         ]
 
     def report_data(self) -> dict[str, Any]:
-        data = {
-            name: self.cleaned_data.get(name)
-            for name in (
-                "progress_status",
-                *METRICS,
-                "trained_women",
-                "trained_men",
-                "trained_other_gender",
-                "trained_gender_unknown",
-                "narrative",
-                "includes_other_organisations",
-            )
-        }
+        data = {name: self.cleaned_data.get(name) for name in REPORT_VALUE_FIELDS}
         data["progress_status"] = data["progress_status"] or ""
         data["narrative"] = data["narrative"] or ""
         data["evidence_links"] = [
@@ -304,18 +300,6 @@ class ReportForm(forms.Form):
 
     @staticmethod
     def initial_for(report: ProgressReport) -> dict[str, Any]:
-        initial: dict[str, Any] = {
-            name: getattr(report, name)
-            for name in (
-                "progress_status",
-                *METRICS,
-                "trained_women",
-                "trained_men",
-                "trained_other_gender",
-                "trained_gender_unknown",
-                "narrative",
-                "includes_other_organisations",
-            )
-        }
+        initial: dict[str, Any] = {name: getattr(report, name) for name in REPORT_VALUE_FIELDS}
         initial["evidence_links"] = "\n".join(report.evidence_links)
         return initial

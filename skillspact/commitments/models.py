@@ -47,6 +47,17 @@ PROGRESSING = (ProgressStatus.ON_TRACK, ProgressStatus.COMPLETED)
 
 # The figures a report gives, in the order forms, exports and the roll-up show them.
 METRICS = ("people_trained", "people_reached", "programmes", "stakeholders", "euros")
+# The breakdown of people trained by gender; when given, it adds up to the total.
+GENDER_FIELDS = ("trained_women", "trained_men", "trained_other_gender", "trained_gender_unknown")
+# Every number a report holds, in form order.
+FIGURE_FIELDS = (
+    "people_trained",
+    *GENDER_FIELDS,
+    "people_reached",
+    "programmes",
+    "stakeholders",
+    "euros",
+)
 
 
 class Commitment(BaseModel):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from skillspact.accounts.models import User
 from skillspact.commitments import tasks
 from skillspact.commitments.models import (
+    FIGURE_FIELDS,
     FIRST_YEAR,
     METRICS,
     TARGET_YEAR,
@@ -460,23 +461,31 @@ def _notify_contacts(commitment: Commitment) -> None:
     )
 
 
-@transaction.atomic
-def commitment_publish(*, commitment: Commitment, actor: User, note: str = "") -> Commitment:
-    """The secretariat accepts a submitted commitment; it becomes public and reportable."""
+def _decide(commitment: Commitment, actor: User, *, status: str, note: str) -> Commitment:
+    """Publish or return a submitted commitment, audit it and tell its contacts."""
     commitment = _review_lock(commitment, actor)
-    commitment.status = Commitment.Status.PUBLISHED
-    commitment.published_at = timezone.now()
+    commitment.status = status
     commitment.review_note = note.strip()
-    commitment.save(update_fields=["status", "published_at", "review_note", "updated_at"])
+    fields = ["status", "review_note", "updated_at"]
+    if status == Commitment.Status.PUBLISHED:
+        commitment.published_at = timezone.now()
+        fields.append("published_at")
+    commitment.save(update_fields=fields)
     audit.record(
         commitment,
-        "commitments.commitment.published",
+        f"commitments.commitment.{status}",
         actor=actor,
         organisation=commitment.organisation,
         message=commitment.review_note,
     )
     _notify_contacts(commitment)
     return commitment
+
+
+@transaction.atomic
+def commitment_publish(*, commitment: Commitment, actor: User, note: str = "") -> Commitment:
+    """The secretariat accepts a submitted commitment; it becomes public and reportable."""
+    return _decide(commitment, actor, status=Commitment.Status.PUBLISHED, note=note)
 
 
 @transaction.atomic
@@ -487,19 +496,7 @@ def commitment_return(*, commitment: Commitment, actor: User, note: str) -> Comm
         raise InvalidInput(
             _("Say what should change."), fields={"note": [_("Say what should change.")]}
         )
-    commitment = _review_lock(commitment, actor)
-    commitment.status = Commitment.Status.RETURNED
-    commitment.review_note = note.strip()
-    commitment.save(update_fields=["status", "review_note", "updated_at"])
-    audit.record(
-        commitment,
-        "commitments.commitment.returned",
-        actor=actor,
-        organisation=commitment.organisation,
-        message=commitment.review_note,
-    )
-    _notify_contacts(commitment)
-    return commitment
+    return _decide(commitment, actor, status=Commitment.Status.RETURNED, note=note)
 
 
 @transaction.atomic
@@ -686,13 +683,7 @@ def _validate_figures(
         for f in ProgressReport._meta.get_fields()
         if hasattr(f, "verbose_name")
     }
-    for name in (
-        *METRICS,
-        "trained_women",
-        "trained_men",
-        "trained_other_gender",
-        "trained_gender_unknown",
-    ):
+    for name in FIGURE_FIELDS:
         value = getattr(report, name)
         if value is not None and value < 0:
             add(name, _("%(field)s cannot be negative.") % {"field": labels[name].capitalize()})

@@ -27,10 +27,15 @@ def bar_json(title: str, labels: list[str], values: list[int], *, top: int = 15)
                 "x": values[:top][::-1],
                 "y": labels[:top][::-1],
                 "marker": {"color": BAR_COLOUR},
-                "hovertemplate": "%{y}: %{x}<extra></extra>",
+                "hovertemplate": "%{y}: %{x:,}<extra></extra>",
             }
         ],
-        "layout": {**LAYOUT, "title": {"text": title}, "yaxis": {"automargin": True}},
+        "layout": {
+            **LAYOUT,
+            "title": {"text": title},
+            "yaxis": {"automargin": True},
+            "xaxis": {"rangemode": "tozero"},
+        },
     }
     return json.dumps(figure)
 

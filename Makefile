@@ -53,6 +53,10 @@ bench: setup
 openapi: setup
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m skillspact export_openapi openapi.json
 
+messages: setup
+	$(PY) -m skillspact makemessages -l fr --ignore=.venv --ignore=.tools --ignore=var
+	$(PY) -m skillspact compilemessages -l fr --ignore=.venv --ignore=.tools
+
 migrations: setup
 	$(PY) -m skillspact makemigrations
 

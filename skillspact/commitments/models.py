@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from skillspact.core.models import BaseModel
@@ -68,7 +69,7 @@ class Commitment(BaseModel):
         SUBMITTED = "submitted", _("Submitted for review")
         RETURNED = "returned", _("Returned for changes")
         PUBLISHED = "published", _("Published")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("commitment status", "Withdrawn")
 
     organisation = models.ForeignKey(
         "organisations.Organisation",
@@ -264,7 +265,7 @@ class ProgressReport(BaseModel):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("report status", "Submitted")
 
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="reports")
     window = models.ForeignKey(ReportingWindow, on_delete=models.PROTECT, related_name="reports")

@@ -49,6 +49,7 @@ bench: setup
 	$(PY) bench/taxonomy_search.py
 	$(PY) bench/matching_quality.py
 	$(PY) bench/kpi_rollup.py
+	$(PY) bench/consultation_load.py
 
 openapi: setup
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m skillspact export_openapi openapi.json

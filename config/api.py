@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from skillspact.commitments.api import router as commitments_router
 from skillspact.commitments.api_kpis import router as kpis_router
+from skillspact.consultations.api import router as consultations_router
 from skillspact.core.api import install_error_handlers
 from skillspact.core.api import router as core_router
 from skillspact.organisations.api import router as organisations_router
@@ -25,3 +26,4 @@ api.add_router("/", organisations_router)
 api.add_router("/", taxonomy_router)
 api.add_router("/", commitments_router)
 api.add_router("/", kpis_router)
+api.add_router("/", consultations_router)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("skillspact.organisations.urls")),
     path("taxonomy/", include("skillspact.taxonomy.urls")),
     path("", include("skillspact.commitments.urls")),
+    path("", include("skillspact.consultations.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

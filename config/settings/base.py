@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "skillspact.taxonomy",
     "skillspact.organisations",
     "skillspact.commitments",
+    "skillspact.consultations",
 ]
 
 MIDDLEWARE = [

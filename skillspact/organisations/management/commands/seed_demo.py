@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from skillspact.accounts.models import User
 from skillspact.commitments import demo_data as commitments_demo
+from skillspact.consultations import demo_data as consultations_demo
 from skillspact.organisations import demo_data, normalise, regions, selectors, services
 from skillspact.organisations.models import (
     Affiliation,
@@ -146,6 +147,11 @@ class Command(BaseCommand):
                 flagship=Organisation.objects.get(affiliations__user__email=CONTACT_EMAIL),
                 secretariat=User.objects.get(email=SECRETARIAT_EMAIL),
             ).text()
+            summary.consultations = consultations_demo.seed(
+                seed=seed,
+                secretariat=User.objects.get(email=SECRETARIAT_EMAIL),
+                worker=User.objects.filter(email=WORKER_EMAIL).first(),
+            ).text()
         progress.finish()
         selectors.directory_stats_forget()
         self.stdout.write(summary.text(seed))
@@ -191,6 +197,7 @@ class Summary:
     meetings: int = 0
     documents: int = 0
     commitments: str = ""  # the lines of `commitments.demo_data.Seeded.text()`
+    consultations: str = ""  # the lines of `consultations.demo_data.Seeded.text()`
 
     def text(self, seed: int) -> str:
         states = ", ".join(
@@ -208,6 +215,7 @@ class Summary:
                 f"  working groups  {self.groups} ({self.group_memberships} members, "
                 f"{self.meetings} meetings, {self.documents} documents)",
                 *([self.commitments] if self.commitments else []),
+                *([self.consultations] if self.consultations else []),
                 f"Demo logins, all with the password {DEMO_PASSWORD}:",
                 f"  {SECRETARIAT_EMAIL}  secretariat and admin",
                 f"  {CONTACT_EMAIL}      contact of a member organisation",

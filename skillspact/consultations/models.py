@@ -92,7 +92,9 @@ class Section(models.Model):
     class Meta:
         ordering = ["version", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "position"], name="consultations_section"),
+            models.UniqueConstraint(
+                fields=["version", "position"], name="consultations_section_position"
+            ),
             models.UniqueConstraint(fields=["version", "key"], name="consultations_section_key"),
             models.CheckConstraint(
                 condition=Q(level__gte=1, level__lte=3), name="consultations_section_level"
@@ -240,7 +242,9 @@ class Rating(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["respondent", "section"], name="consultations_rating")
+            models.UniqueConstraint(
+                fields=["respondent", "section"], name="consultations_rating_once"
+            )
         ]
 
     def __str__(self) -> str:
@@ -315,7 +319,9 @@ class Answer(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["respondent", "question"], name="consultations_answer")
+            models.UniqueConstraint(
+                fields=["respondent", "question"], name="consultations_answer_once"
+            )
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import models, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +39,7 @@ from skillspact.core import audit, emails
 from skillspact.core.errors import DomainError, InvalidInput, InvalidState, NotPermitted
 from skillspact.core.permissions import ensure_secretariat
 from skillspact.core.text import search_text
+from skillspact.core.validation import full_clean as _full_clean
 from skillspact.organisations import regions
 from skillspact.organisations import selectors as organisation_selectors
 from skillspact.organisations.models import Affiliation, Organisation
@@ -68,29 +69,6 @@ class WindowClosed(DomainError):
     code = "window_closed"
     status = 409
     default_message = gettext_lazy("The reporting window for this year is closed.")
-
-
-def _full_clean(instance: Any, **kwargs: Any) -> None:
-    fields: dict[str, list[str]] = {}
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as error:
-        fields = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-    # A TextField's max_length only limits forms; the API and bulk uploads obey it here.
-    for field in instance._meta.concrete_fields:
-        value = getattr(instance, field.attname)
-        if (
-            isinstance(field, models.TextField)
-            and field.max_length
-            and len(value or "") > field.max_length
-        ):
-            fields.setdefault(field.name, []).append(
-                _("Ensure this value has at most %(limit)s characters (it has %(count)s).")
-                % {"limit": field.max_length, "count": len(value)}
-            )
-    if fields:
-        first = next(iter(fields.values()))[0]
-        raise InvalidInput(first, fields=fields)
 
 
 def _contact_emails(organisation: Organisation) -> list[str]:

@@ -15,8 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,6 +38,7 @@ from skillspact.consultations.models import (
 from skillspact.core import audit, emails, ratelimit
 from skillspact.core.errors import DomainError, InvalidInput, InvalidState, NotPermitted
 from skillspact.core.permissions import ensure_secretariat
+from skillspact.core.validation import full_clean as _full_clean
 
 # Floods: this many comments and amendments per respondent, and per client address, per window.
 WRITE_LIMIT = 30
@@ -82,29 +82,6 @@ class AlreadyReported(InvalidState):
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-
-def _full_clean(instance: Any, **kwargs: Any) -> None:
-    fields: dict[str, list[str]] = {}
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as error:
-        fields = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-    # A TextField's max_length only limits forms; the API obeys it here.
-    for model_field in instance._meta.concrete_fields:
-        value = getattr(instance, model_field.attname)
-        if (
-            isinstance(model_field, models.TextField)
-            and model_field.max_length
-            and len(value or "") > model_field.max_length
-        ):
-            fields.setdefault(model_field.name, []).append(
-                _("Ensure this value has at most %(limit)s characters (it has %(count)s).")
-                % {"limit": model_field.max_length, "count": len(value)}
-            )
-    if fields:
-        first = next(iter(fields.values()))[0]
-        raise InvalidInput(first, fields=fields)
 
 
 def _ensure_accepting(consultation: Consultation) -> None:

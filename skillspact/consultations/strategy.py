@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import PurePath
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -41,6 +40,7 @@ from skillspact.consultations.models import (
 from skillspact.core import audit, emails, uploads
 from skillspact.core.errors import InvalidInput, InvalidState
 from skillspact.core.permissions import ensure_secretariat
+from skillspact.core.validation import full_clean as _full_clean
 
 CONSULTATION_FIELDS = [
     "version",
@@ -73,29 +73,6 @@ class WrongPhase(InvalidState):
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-
-def _full_clean(instance: Any, **kwargs: Any) -> None:
-    fields: dict[str, list[str]] = {}
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as error:
-        fields = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-    # A TextField's max_length only limits forms; services called from code obey it here too.
-    for model_field in instance._meta.concrete_fields:
-        value = getattr(instance, model_field.attname)
-        if (
-            isinstance(model_field, models.TextField)
-            and model_field.max_length
-            and len(value or "") > model_field.max_length
-        ):
-            fields.setdefault(model_field.name, []).append(
-                _("Ensure this value has at most %(limit)s characters (it has %(count)s).")
-                % {"limit": model_field.max_length, "count": len(value)}
-            )
-    if fields:
-        first = next(iter(fields.values()))[0]
-        raise InvalidInput(first, fields=fields)
 
 
 def _text(value: str | None) -> str:

@@ -18,6 +18,7 @@ from skillspact.core import audit, emails
 from skillspact.core.errors import DomainError, InvalidInput, InvalidState, NotPermitted
 from skillspact.core.permissions import ensure_secretariat, is_secretariat
 from skillspact.core.uploads import validate_document
+from skillspact.core.validation import full_clean as _full_clean
 from skillspact.organisations import normalise, regions, selectors
 from skillspact.organisations.models import (
     Affiliation,
@@ -65,16 +66,6 @@ def _validate_region(instance: Any) -> None:
                 % {"code": instance.nuts2},
                 fields={"nuts2": [_("Choose a region of the chosen country.")]},
             )
-
-
-def _full_clean(instance: Any, **kwargs: Any) -> None:
-    """`full_clean()` turned into the domain's InvalidInput with per-field messages."""
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as error:
-        fields = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-        first = next(iter(fields.values()))[0]
-        raise InvalidInput(first, fields=fields) from error
 
 
 def _secretariat_emails() -> list[str]:

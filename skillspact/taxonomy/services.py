@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -14,6 +13,7 @@ from skillspact.accounts.models import User
 from skillspact.core import audit
 from skillspact.core.errors import InvalidInput, InvalidState
 from skillspact.core.permissions import ensure_secretariat
+from skillspact.core.validation import full_clean as _full_clean
 from skillspact.taxonomy import health, importer, tasks
 from skillspact.taxonomy.models import (
     LOCAL_URI_PREFIX,
@@ -35,16 +35,6 @@ LOCAL_ROLE_FIELDS = [
     "is_health",
     "is_active",
 ]
-
-
-def _full_clean(instance: Any, **kwargs: Any) -> None:
-    """`full_clean()` turned into the domain's InvalidInput with per-field messages."""
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as error:
-        fields = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-        first = next(iter(fields.values()))[0]
-        raise InvalidInput(first, fields=fields) from error
 
 
 # -- ESCO versions -----------------------------------------------------------------------------

@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -147,10 +146,6 @@ class Analysis:
     countries: list[tuple[str, str]]
 
 
-def _add(counts: StanceCounts, stance: str, n: int) -> None:
-    setattr(counts, stance, getattr(counts, stance) + n)
-
-
 def _stances(rows: Iterable[tuple[Any, str, int]]) -> dict[Any, StanceCounts]:
     counts: dict[Any, StanceCounts] = defaultdict(StanceCounts)
     for key, stance, n in rows:
@@ -183,11 +178,13 @@ def analysis_for(*, consultation: Consultation, filters: AnalysisFilters) -> Ana
     who = filters.respondents("respondent__")
     ratings = Rating.objects.filter(who, respondent__consultation=consultation, section_id__in=ids)
     breakdown_section = by_key.get(filters.section)
-    # One pass over the ratings, by section, type, country and stance; Python sums the rest.
-    per_section: dict[Any, StanceCounts] = defaultdict(StanceCounts)
-    by_type: dict[Any, StanceCounts] = defaultdict(StanceCounts)
-    by_country: dict[Any, StanceCounts] = defaultdict(StanceCounts)
-    stances = set(Rating.Stance.values)
+    # One pass over the ratings, by section, type, country and stance; Python sums the rest
+    # (into lists: tens of thousands of groups for a large consultation).
+    column = {stance: index for index, stance in enumerate(Rating.Stance.values)}
+    section_sums: dict[Any, list[int]] = defaultdict(lambda: [0, 0, 0])
+    type_sums: dict[Any, list[int]] = defaultdict(lambda: [0, 0, 0])
+    country_sums: dict[Any, list[int]] = defaultdict(lambda: [0, 0, 0])
+    breakdown_id = breakdown_section.pk if breakdown_section else None
     for section_id, stakeholder_type, country, stance, n in (
         ratings.values_list(
             "section_id", "respondent__stakeholder_type", "respondent__country", "stance"
@@ -195,12 +192,17 @@ def analysis_for(*, consultation: Consultation, filters: AnalysisFilters) -> Ana
         .annotate(n=Count("id"))
         .order_by()
     ):
-        if stance not in stances:
+        index = column.get(stance)
+        if index is None:
             continue
-        _add(per_section[section_id], stance, n)
-        if breakdown_section is None or section_id == breakdown_section.pk:
-            _add(by_type[stakeholder_type], stance, n)
-            _add(by_country[country], stance, n)
+        section_sums[section_id][index] += n
+        if breakdown_id is None or section_id == breakdown_id:
+            type_sums[stakeholder_type][index] += n
+            country_sums[country][index] += n
+    per_section, by_type, by_country = (
+        {key: StanceCounts(**dict(zip(column, sums, strict=True))) for key, sums in found.items()}
+        for found in (section_sums, type_sums, country_sums)
+    )
     published = Q(status=Comment.Status.PUBLISHED)
     written = {
         section_id: (comments, replies, hidden)
@@ -394,21 +396,25 @@ def themes_state(*, consultation: Consultation) -> ThemeState:
 
 
 def themes_for(*, consultation: Consultation, sample: int = THEME_SAMPLE) -> list[ThemeView]:
-    """The consultation's themes, largest first, each with its first `sample` comments; two
+    """The consultation's themes, largest first, each with its first `sample` comments; three
     queries."""
     found = list(Theme.objects.filter(consultation=consultation).order_by("-size", "id"))
     comments: dict[int, list[Comment]] = defaultdict(list)
     if found and sample:
-        ranked = (
+        # The first ids of each theme from a list of (theme, id) pairs: a window function over
+        # 20,000 comments took 130 ms on SQLite, this takes 20.
+        first: dict[int, list[int]] = defaultdict(list)
+        for theme_id, comment_id in (
             Comment.objects.filter(theme__in=found, status=Comment.Status.PUBLISHED)
-            .annotate(
-                rank=Window(RowNumber(), partition_by=[F("theme_id")], order_by=[F("id").asc()])
-            )
-            .filter(rank__lte=sample)
-            .select_related("section")
             .order_by("theme_id", "id")
-        )
-        for comment in ranked:
+            .values_list("theme_id", "id")
+        ):
+            if len(first[theme_id]) < sample:
+                first[theme_id].append(comment_id)
+        chosen = [comment_id for ids in first.values() for comment_id in ids]
+        for comment in (
+            Comment.objects.filter(pk__in=chosen).select_related("section").order_by("id")
+        ):
             assert comment.theme_id is not None
             comments[comment.theme_id].append(comment)
     return [
@@ -481,10 +487,7 @@ def themes_compute(*, consultation_id: int) -> ThemeRun:
     with transaction.atomic():
         # Two runs at once take turns here; the last one's themes stay.
         Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
-        Comment.objects.filter(respondent__consultation=consultation, theme__isnull=False).update(
-            theme=None
-        )
-        Theme.objects.filter(consultation=consultation).delete()
+        old = list(Theme.objects.filter(consultation=consultation).values_list("pk", flat=True))
         created = Theme.objects.bulk_create(
             Theme(
                 consultation=consultation,
@@ -495,10 +498,14 @@ def themes_compute(*, consultation_id: int) -> ThemeRun:
             )
             for cluster in clusters
         )
+        # Each comment is written once, to its new theme; then the comments left in an old
+        # theme (hidden since, or without words) lose it, and the old themes go.
         for theme, cluster in zip(created, clusters, strict=True):
             ids = [rows[index][0] for index in cluster.members]
             for start in range(0, len(ids), UPDATE_CHUNK):
                 Comment.objects.filter(pk__in=ids[start : start + UPDATE_CHUNK]).update(theme=theme)
+        Comment.objects.filter(theme_id__in=old).update(theme=None)
+        Theme.objects.filter(pk__in=old).delete()
         seconds = round(time.perf_counter() - started, 3)
         audit.record(
             consultation,

@@ -267,38 +267,60 @@ def spherical_kmeans(
     return best_labels
 
 
-def _keywords(centre: np.ndarray, features: Features) -> list[str]:
-    """The heaviest terms of a centre, pairs first: a pair that continues a chosen phrase
-    extends it ("protected training" + "training time", when people wrote the three words in a
-    row), a word already in a phrase is skipped."""
+def _keyness(present: sparse.csr_matrix, overall: np.ndarray) -> np.ndarray:
+    """How well each term marks a theme: the share of its comments that use the term, times
+    how much more often they do than all comments (log ratio); 0 for terms used less."""
+    inside = np.asarray(present.mean(axis=0)).ravel()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lift = np.log(np.where(inside > 0, inside / np.maximum(overall, 1e-12), 1.0))
+    return np.where(lift > 0, inside * lift, 0.0)
+
+
+def _extend(
+    phrases: list[tuple[list[str], list[str]]], terms: list[str], words: list[str], runs: set[str]
+) -> bool:
+    """Grow a chosen phrase by the pair `terms` when they share a word: a single word into the
+    pair, a pair into three words that people wrote in a row."""
+    for phrase_terms, phrase_words in phrases:
+        if len(phrase_terms) >= MAX_PHRASE_WORDS:
+            continue
+        longer = [*phrase_terms, terms[1]]
+        if phrase_terms[-1] == terms[0] and (len(longer) == 2 or " ".join(longer) in runs):
+            phrase_terms.append(terms[1])
+            phrase_words.append(words[1])
+            return True
+        longer = [terms[0], *phrase_terms]
+        if phrase_terms[0] == terms[1] and (len(longer) == 2 or " ".join(longer) in runs):
+            phrase_terms.insert(0, terms[0])
+            phrase_words.insert(0, words[0])
+            return True
+    return False
+
+
+def _keywords(weights: np.ndarray, features: Features) -> list[str]:
+    """The terms that weigh most, pairs first: a pair that continues a chosen phrase extends it
+    ("protected training" + "training time", when people wrote the three words in a row); a
+    term whose words are all in the phrases already is left out."""
     vocabulary, written, runs = features.vocabulary, features.written, features.runs
     phrases: list[tuple[list[str], list[str]]] = []  # (terms, written words)
     covered: set[str] = set()
-    score = centre * np.array([PAIR_BONUS if " " in term else 1.0 for term in vocabulary])
+    score = weights * np.array([PAIR_BONUS if " " in term else 1.0 for term in vocabulary])
     for index in np.argsort(-score, kind="stable"):
         if score[index] <= 0 or len(phrases) >= KEYWORDS:
             break
         terms, words = vocabulary[index].split(), written[index].split()
+        if len(terms) == 2 and len(words) == 2 and _extend(phrases, terms, words, runs):
+            covered |= set(terms)
+            continue
         if set(terms) <= covered:
             continue
         covered |= set(terms)
-        for phrase_terms, phrase_words in phrases:
-            if len(phrase_terms) >= MAX_PHRASE_WORDS or len(terms) != 2 or len(words) != 2:
-                continue
-            # A single word grows into the pair; a pair into three words people wrote.
-            longer = [*phrase_terms, terms[1]]
-            if phrase_terms[-1] == terms[0] and (len(longer) == 2 or " ".join(longer) in runs):
-                phrase_terms.append(terms[1])
-                phrase_words.append(words[1])
-                break
-            longer = [terms[0], *phrase_terms]
-            if phrase_terms[0] == terms[1] and (len(longer) == 2 or " ".join(longer) in runs):
-                phrase_terms.insert(0, terms[0])
-                phrase_words.insert(0, words[0])
-                break
-        else:
-            phrases.append((terms, words))
-    return [" ".join(words) for _terms, words in phrases]
+        phrases.append((terms, words))
+    return [
+        " ".join(words)
+        for terms, words in phrases
+        if not any(set(terms) < set(other) for other, _words in phrases)
+    ]
 
 
 def cluster_texts(texts: Sequence[str], *, k: int | None = None, seed: int = 0) -> list[Cluster]:
@@ -314,14 +336,21 @@ def cluster_texts(texts: Sequence[str], *, k: int | None = None, seed: int = 0) 
         return []
     rows = sparse.csr_matrix(matrix[has_words])
     k = min(k, len(has_words))
-    labels = spherical_kmeans(rows, k, seed=seed) if k > 1 else np.zeros(len(has_words), int)
+    # Restarts are cheap for a few thousand comments and make the grouping steadier.
+    restarts = 8 if len(has_words) <= 5000 else 3
+    labels = (
+        spherical_kmeans(rows, k, seed=seed, restarts=restarts)
+        if k > 1
+        else np.zeros(len(has_words), int)
+    )
+    present = (rows > 0).astype(np.float64)
+    overall = np.asarray(present.mean(axis=0)).ravel()
     clusters = []
     for cluster in range(k):
         where = np.flatnonzero(labels == cluster)
         if len(where) == 0:
             continue
-        centre = np.asarray(rows[where].mean(axis=0)).ravel()
-        keywords = _keywords(centre, features)
+        keywords = _keywords(_keyness(present[where], overall), features)
         clusters.append(
             Cluster(
                 members=[int(has_words[i]) for i in where],

@@ -285,6 +285,24 @@ def test_computing_themes_twice_gives_the_same_themes(consultation, sections, re
     assert Comment.objects.filter(theme__isnull=True).count() == 0
 
 
+def test_a_comment_hidden_since_the_last_run_leaves_its_theme(consultation, sections, respondents):
+    comments = [
+        CommentFactory(respondent=respondents["ABCD"[index % 4]], section=sections[0], body=body)
+        for index, body in enumerate([*TRAINING, *ENERGY])
+    ]
+    analysis.themes_compute(consultation_id=consultation.pk)
+    first_themes = set(Theme.objects.values_list("pk", flat=True))
+    Comment.objects.filter(pk=comments[0].pk).update(status=Comment.Status.HIDDEN)
+
+    run = analysis.themes_compute(consultation_id=consultation.pk)
+
+    comments[0].refresh_from_db()
+    assert comments[0].theme is None
+    assert (run.comments, run.themes) == (5, 2)
+    assert sorted(Theme.objects.values_list("size", flat=True)) == [2, 3]
+    assert not first_themes & set(Theme.objects.values_list("pk", flat=True))
+
+
 def test_a_theme_lists_its_first_comments_and_is_found_by_its_place(
     consultation, sections, respondents
 ):

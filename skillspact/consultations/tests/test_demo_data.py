@@ -156,7 +156,7 @@ def test_outcomes_answer_the_comments_that_led_to_a_change_and_were_sent(people)
     assert sorted(worker.values_list("result", flat=True)) == ["not_taken", "partly"]
 
 
-def test_the_open_consultation_has_reports_waiting_for_the_secretariat(people):
+def test_the_open_consultation_has_reports_waiting_for_the_secretariat(people, client):
     seeded(people)
 
     queue = selectors.moderation_queue(user=people["secretariat"])
@@ -167,6 +167,10 @@ def test_the_open_consultation_has_reports_waiting_for_the_secretariat(people):
     ]
     assert queue[0].item.body == demo_texts.SPAM_COMMENT
     assert ContentReport.objects.count() == 4
+    client.force_login(people["secretariat"])
+    page = client.get(f"/secretariat/consultations/{OPEN}/analysis/")
+    assert page.status_code == 200
+    assert [item.theme.size for item in page.context["themes"]][:3] == [67, 41, 35]
 
 
 def test_comments_are_dated_within_their_consultation_and_replies_after_their_parent(people):

@@ -19,3 +19,10 @@ def api_token_get_for_owner(*, user: User, public_id: str) -> ApiToken:
     if token is None:
         raise Http404
     return token
+
+
+def secretariat_emails() -> list[str]:
+    """The addresses of the active secretariat officers, for notifications."""
+    return list(
+        User.objects.filter(is_secretariat=True, is_active=True).values_list("email", flat=True)
+    )

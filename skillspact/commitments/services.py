@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from skillspact.accounts import selectors as account_selectors
 from skillspact.accounts.models import User
 from skillspact.commitments import tasks
 from skillspact.commitments.models import (
@@ -36,13 +37,13 @@ from skillspact.commitments.models import (
     ReportReopening,
 )
 from skillspact.core import audit, emails
-from skillspact.core.errors import DomainError, InvalidInput, InvalidState, NotPermitted
+from skillspact.core.errors import DomainError, InvalidInput, InvalidState
 from skillspact.core.permissions import ensure_secretariat
 from skillspact.core.text import search_text
 from skillspact.core.validation import full_clean as _full_clean
 from skillspact.organisations import regions
 from skillspact.organisations import selectors as organisation_selectors
-from skillspact.organisations.models import Affiliation, Organisation
+from skillspact.organisations.models import Organisation
 from skillspact.taxonomy import selectors as taxonomy_selectors
 from skillspact.taxonomy.models import ConceptType
 
@@ -69,25 +70,6 @@ class WindowClosed(DomainError):
     code = "window_closed"
     status = 409
     default_message = gettext_lazy("The reporting window for this year is closed.")
-
-
-def _contact_emails(organisation: Organisation) -> list[str]:
-    return list(
-        organisation.affiliations.filter(
-            role=Affiliation.Role.CONTACT, user__is_active=True
-        ).values_list("user__email", flat=True)
-    )
-
-
-def _secretariat_emails() -> list[str]:
-    return list(
-        User.objects.filter(is_secretariat=True, is_active=True).values_list("email", flat=True)
-    )
-
-
-def _ensure_can_act_for(actor: User, organisation: Organisation) -> None:
-    if not organisation_selectors.can_act_for(user=actor, organisation=organisation):
-        raise NotPermitted
 
 
 def kpis_changed(year: int) -> None:
@@ -233,13 +215,13 @@ def commitment_save(
     if commitment is None:
         if organisation is None:
             raise InvalidInput(_("Choose the organisation the commitment belongs to."))
-        _ensure_can_act_for(actor, organisation)
+        organisation_selectors.ensure_can_act_for(user=actor, organisation=organisation)
         if not organisation.is_member:
             raise InvalidState(_("Only member organisations make commitments."))
         commitment = Commitment(organisation=organisation, created_by=actor)
     else:
         commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
-        _ensure_can_act_for(actor, commitment.organisation)
+        organisation_selectors.ensure_can_act_for(user=actor, organisation=commitment.organisation)
         if not commitment.is_editable:
             raise InvalidState(_("This commitment can no longer be changed."))
     is_amendment = commitment.status == Commitment.Status.PUBLISHED
@@ -355,7 +337,7 @@ def commitment_save(
         )
         emails.send_templated(
             "commitments/emails/commitment_amended.txt",
-            to=_secretariat_emails(),
+            to=account_selectors.secretariat_emails(),
             context={
                 "commitment": commitment,
                 "reason": amendment_reason.strip(),
@@ -396,7 +378,7 @@ def _missing_for_submission(commitment: Commitment) -> dict[str, list[str]]:
 def commitment_submit(*, commitment: Commitment, actor: User) -> Commitment:
     """Send a draft or returned commitment to the secretariat for review."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
-    _ensure_can_act_for(actor, commitment.organisation)
+    organisation_selectors.ensure_can_act_for(user=actor, organisation=commitment.organisation)
     if commitment.status not in (Commitment.Status.DRAFT, Commitment.Status.RETURNED):
         raise InvalidState(_("Only a draft or a returned commitment can be submitted."))
     missing = _missing_for_submission(commitment)
@@ -417,7 +399,7 @@ def commitment_submit(*, commitment: Commitment, actor: User) -> Commitment:
     )
     emails.send_templated(
         "commitments/emails/commitment_submitted.txt",
-        to=_secretariat_emails(),
+        to=account_selectors.secretariat_emails(),
         context={"commitment": commitment, "link": _link(commitment)},
     )
     return commitment
@@ -434,7 +416,7 @@ def _review_lock(commitment: Commitment, actor: User) -> Commitment:
 def _notify_contacts(commitment: Commitment) -> None:
     emails.send_templated(
         "commitments/emails/commitment_status.txt",
-        to=_contact_emails(commitment.organisation),
+        to=organisation_selectors.contact_emails(organisation=commitment.organisation),
         context={"commitment": commitment, "link": _link(commitment)},
     )
 
@@ -481,7 +463,7 @@ def commitment_return(*, commitment: Commitment, actor: User, note: str) -> Comm
 def commitment_withdraw(*, commitment: Commitment, actor: User, reason: str = "") -> Commitment:
     """The organisation (or the secretariat) withdraws a commitment; its reports stay counted."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
-    _ensure_can_act_for(actor, commitment.organisation)
+    organisation_selectors.ensure_can_act_for(user=actor, organisation=commitment.organisation)
     if commitment.status == Commitment.Status.WITHDRAWN:
         raise InvalidState(_("This commitment is already withdrawn."))
     commitment.status = Commitment.Status.WITHDRAWN
@@ -592,7 +574,7 @@ def window_send_reminders(*, window: ReportingWindow, today: date | None = None)
         missing = _organisations_without_reports(locked)
         reminded = 0
         for organisation, titles in missing.items():
-            recipients = _contact_emails(organisation)
+            recipients = organisation_selectors.contact_emails(organisation=organisation)
             if not recipients:
                 continue
             reminded += 1
@@ -757,7 +739,7 @@ def report_get_or_start(
     *, commitment: Commitment, window: ReportingWindow, actor: User
 ) -> ProgressReport:
     """The report on `commitment` for `window`'s year; an empty draft if there is none yet."""
-    _ensure_can_act_for(actor, commitment.organisation)
+    organisation_selectors.ensure_can_act_for(user=actor, organisation=commitment.organisation)
     report = ProgressReport.objects.filter(commitment=commitment, window=window).first()
     if report is not None:
         return report
@@ -794,7 +776,7 @@ def report_save(
         .select_related("window", "commitment")
         .get(pk=report.pk)
     )
-    _ensure_can_act_for(actor, report.organisation)
+    organisation_selectors.ensure_can_act_for(user=actor, organisation=report.organisation)
     if not report.is_editable:
         raise WindowClosed(
             _(
@@ -939,7 +921,7 @@ def report_reopen(*, report: ProgressReport, actor: User, reason: str) -> Progre
     )
     emails.send_templated(
         "commitments/emails/report_reopened.txt",
-        to=_contact_emails(report.organisation),
+        to=organisation_selectors.contact_emails(organisation=report.organisation),
         context={
             "report": report,
             "reason": reason.strip(),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from skillspact.accounts import selectors as account_selectors
 from skillspact.accounts.models import User
 from skillspact.consultations import selectors
 from skillspact.consultations.models import (
@@ -494,12 +495,6 @@ def _target(item: Comment | Amendment) -> dict[str, Any]:
     return {_kind(item): item}
 
 
-def _secretariat_emails() -> list[str]:
-    return list(
-        User.objects.filter(is_secretariat=True, is_active=True).values_list("email", flat=True)
-    )
-
-
 @transaction.atomic
 def content_report(
     *,
@@ -573,7 +568,7 @@ def content_report(
         audit.record(item, f"consultations.{_kind(item)}.hidden", actor=None)
         emails.send_templated(
             "consultations/emails/content_hidden.txt",
-            to=_secretariat_emails(),
+            to=account_selectors.secretariat_emails(),
             context={"item": item, "kind": _kind(item), "reports": item.report_count},
         )
     return report

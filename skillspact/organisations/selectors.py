@@ -13,6 +13,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django_countries import countries
 
+from skillspact.core.errors import NotPermitted
 from skillspact.core.models import AuditEntry
 from skillspact.core.permissions import ensure_secretariat, is_secretariat
 from skillspact.organisations import normalise
@@ -60,6 +61,22 @@ def can_act_for(*, user: Any, organisation: Organisation) -> bool:
     return Affiliation.objects.filter(
         organisation=organisation, user=user, role=Affiliation.Role.CONTACT
     ).exists()
+
+
+def ensure_can_act_for(*, user: Any, organisation: Organisation, message: str = "") -> None:
+    """Raise NotPermitted (with `message`, if given) unless `user` is a contact of
+    `organisation` or the secretariat."""
+    if not can_act_for(user=user, organisation=organisation):
+        raise NotPermitted(message or None)
+
+
+def contact_emails(*, organisation: Organisation) -> list[str]:
+    """The addresses of an organisation's active contacts, for notifications."""
+    return list(
+        organisation.affiliations.filter(
+            role=Affiliation.Role.CONTACT, user__is_active=True
+        ).values_list("user__email", flat=True)
+    )
 
 
 def organisations_acted_for(*, user: Any) -> QuerySet[Organisation]:

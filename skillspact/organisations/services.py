@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from skillspact.accounts import selectors as account_selectors
 from skillspact.accounts.models import User
 from skillspact.core import audit, emails
 from skillspact.core.errors import DomainError, InvalidInput, InvalidState, NotPermitted
@@ -66,20 +67,6 @@ def _validate_region(instance: Any) -> None:
                 % {"code": instance.nuts2},
                 fields={"nuts2": [_("Choose a region of the chosen country.")]},
             )
-
-
-def _secretariat_emails() -> list[str]:
-    return list(
-        User.objects.filter(is_secretariat=True, is_active=True).values_list("email", flat=True)
-    )
-
-
-def _contact_emails(organisation: Organisation) -> list[str]:
-    return list(
-        organisation.affiliations.filter(
-            role=Affiliation.Role.CONTACT, user__is_active=True
-        ).values_list("user__email", flat=True)
-    )
 
 
 # -- membership applications -------------------------------------------------------------------
@@ -211,7 +198,7 @@ def application_submit(
     )
     emails.send_templated(
         "organisations/emails/application_submitted_secretariat.txt",
-        to=_secretariat_emails(),
+        to=account_selectors.secretariat_emails(),
         context={
             "application": application,
             "link": reverse("organisations:review_detail", args=[application.public_id]),
@@ -388,8 +375,11 @@ def application_withdraw(
 
 
 def _ensure_can_act_for(actor: User, organisation: Organisation) -> None:
-    if not selectors.can_act_for(user=actor, organisation=organisation):
-        raise NotPermitted(_("Only a contact of this organisation or the secretariat can do this."))
+    selectors.ensure_can_act_for(
+        user=actor,
+        organisation=organisation,
+        message=_("Only a contact of this organisation or the secretariat can do this."),
+    )
 
 
 @transaction.atomic
@@ -470,7 +460,7 @@ def organisation_leave(
     )
     emails.send_templated(
         "organisations/emails/organisation_left.txt",
-        to=_secretariat_emails(),
+        to=account_selectors.secretariat_emails(),
         context={"organisation": organisation, "reason": reason},
     )
     return organisation

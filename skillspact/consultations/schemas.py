@@ -140,9 +140,7 @@ class ConsultationRatingOut(Schema):
 
 
 class ConsultationCommentIn(InputSchema):
-    # No length rules here: the service checks them and names the field (the API's error
-    # handler would report a field called "body" as "__all__").
-    body: str = Field(..., description="Markdown, at most 5,000 characters")
+    body: str = Field(..., min_length=1, max_length=5000, description="Markdown")
     parent: UUID | None = Field(None, description="The id of the published comment you answer")
     publish: bool = Field(False, description="Publish at once instead of keeping a draft")
 

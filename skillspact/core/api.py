@@ -46,11 +46,13 @@ def error_body(
 
 
 def _field_name(location: list[Any]) -> str:
-    parts = [
-        str(part)
-        for part in location
-        if part not in {"body", "query", "path", "payload", "filters"}
-    ]
+    """`["body", "payload", "body"]` → `"body"`: the source and the schema parameter go, the
+    field's own path stays, even when a field is itself called `body`."""
+    parts = [str(part) for part in location]
+    if parts and parts[0] in {"body", "query", "path"}:
+        parts = parts[1:]
+    if parts and parts[0] in {"payload", "filters"}:
+        parts = parts[1:]
     return ".".join(parts) or "__all__"
 
 

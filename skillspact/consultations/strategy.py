@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from skillspact.accounts.models import User
-from skillspact.consultations import parsing
+from skillspact.consultations import analysis, parsing
 from skillspact.consultations.models import (
     Amendment,
     Comment,
@@ -691,9 +691,12 @@ def consultation_close(*, actor: User, consultation: Consultation) -> Consultati
     """End the comments of an open consultation and start the analysis."""
     ensure_secretariat(actor)
     consultation = _locked_in(consultation, Consultation.Phase.OPEN)
-    return _move(
+    consultation = _move(
         consultation, Consultation.Phase.ANALYSIS, "consultations.consultation.closed", actor
     )
+    # The analysis starts with themes across the comments, computed in the background.
+    analysis.themes_request(consultation=consultation, actor=actor)
+    return consultation
 
 
 @transaction.atomic

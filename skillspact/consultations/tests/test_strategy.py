@@ -32,6 +32,7 @@ from skillspact.consultations.models import (
     SectionChange,
     StrategyDocument,
     StrategyVersion,
+    Theme,
 )
 from skillspact.consultations.parsing import ParseError
 from skillspact.consultations.tests.test_parsing import docx_bytes
@@ -509,6 +510,32 @@ def test_a_consultation_moves_through_its_phases(secretariat_officer):
         "consultations.consultation.reopened",
         "consultations.consultation.closed",
     ]
+
+
+def test_closing_a_consultation_groups_its_comments_into_themes(
+    secretariat_officer, django_capture_on_commit_callbacks
+):
+    consultation = ConsultationFactory()
+    section = SectionFactory(version=consultation.version)
+    for body in [
+        "Nurses need protected training time for digital skills.",
+        "Protected training time on the ward is what nurses lack.",
+        "Without protected training time nobody learns the new records system.",
+        "Hospitals must cut the energy use of their buildings.",
+        "The energy use of hospitals should fall by half.",
+        "Energy use in operating theatres is far too high.",
+    ]:
+        CommentFactory(respondent__consultation=consultation, section=section, body=body)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        strategy.consultation_close(actor=secretariat_officer, consultation=consultation)
+
+    groups = {
+        frozenset(theme.comments.values_list("body", flat=True))
+        for theme in Theme.objects.filter(consultation=consultation)
+    }
+    assert sum(len(group) for group in groups) == 6
+    assert all(len({"energy" in body.lower() for body in group}) == 1 for group in groups)
 
 
 def test_phases_are_not_skipped(secretariat_officer):

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -136,10 +137,13 @@ def section_neighbours(
     *, consultation: Consultation, section: Section
 ) -> tuple[Section | None, Section | None]:
     """The sections before and after `section`, for "previous / next" links."""
-    sections = sections_of(consultation=consultation).only("key", "number", "heading", "position")
-    before = sections.filter(position__lt=section.position).order_by("-position").first()
-    after = sections.filter(position__gt=section.position).first()
-    return before, after
+    # One query for the whole outline (a strategy has tens of sections, not thousands).
+    sections = list(
+        sections_of(consultation=consultation).only("key", "number", "heading", "position")
+    )
+    before = [s for s in sections if s.position < section.position]
+    after = [s for s in sections if s.position > section.position]
+    return (before[-1] if before else None), (after[0] if after else None)
 
 
 def questions_of(*, consultation: Consultation) -> QuerySet[GeneralQuestion]:
@@ -309,23 +313,25 @@ def _reported_ids(reporter_key: str, *, comments: Any = None, amendments: Any = 
     )
 
 
-def comment_thread(
-    *,
-    consultation: Consultation,
-    section: Section,
-    respondent: Respondent | None = None,
-    reporter_key: str = "",
-) -> list[CommentNode]:
-    """The comment thread of `section`: published comments (placeholders for hidden and removed
-    ones) and the viewer's own drafts, replies nested under their parent; two queries."""
+def _visible_comments(
+    consultation: Consultation, section: Section, respondent: Respondent | None
+) -> QuerySet[Comment]:
+    """Published comments (and hidden and removed ones, shown as placeholders) and the viewer's
+    own drafts, in the order of the thread."""
     visible = Q(status__in=THREAD_STATUSES)
     if respondent is not None:
         visible |= Q(respondent=respondent)
-    comments = list(
+    return (
         Comment.objects.filter(visible, respondent__consultation=consultation, section=section)
         .select_related("respondent", "respondent__user")
         .order_by(F("published_at").asc(nulls_last=True), "created_at", "id")
     )
+
+
+def _nest(
+    comments: list[Comment], respondent: Respondent | None, reporter_key: str
+) -> list[CommentNode]:
+    """The thread's top comments with their replies nested under them."""
     reported = _reported_ids(reporter_key, comments=[c.pk for c in comments])
     viewer_id = respondent.pk if respondent is not None else None
     nodes = {
@@ -354,6 +360,54 @@ def comment_thread(
 
     set_depth(roots, 0)
     return roots
+
+
+def comment_thread(
+    *,
+    consultation: Consultation,
+    section: Section,
+    respondent: Respondent | None = None,
+    reporter_key: str = "",
+) -> list[CommentNode]:
+    """The whole comment thread of `section`: published comments (placeholders for hidden and
+    removed ones) and the viewer's own drafts, replies nested under their parent; two queries."""
+    comments = list(_visible_comments(consultation, section, respondent))
+    return _nest(comments, respondent, reporter_key)
+
+
+THREADS_PER_PAGE = 30
+
+
+def comment_thread_page(
+    *,
+    consultation: Consultation,
+    section: Section,
+    page: Any = 1,
+    respondent: Respondent | None = None,
+    reporter_key: str = "",
+) -> tuple[list[CommentNode], Page]:
+    """One page of the thread: `THREADS_PER_PAGE` top comments with all their replies. A
+    section with thousands of comments reads only what the page shows (a query per level of
+    replies)."""
+    visible = _visible_comments(consultation, section, respondent).annotate(
+        has_replies=Exists(Comment.objects.filter(parent=OuterRef("pk")))
+    )
+    roots = visible.filter(parent__isnull=True)
+    paginator = Paginator(roots, THREADS_PER_PAGE)
+    first = list(roots[: THREADS_PER_PAGE + 1]) if str(page or "1") == "1" else []
+    if first and len(first) <= THREADS_PER_PAGE:
+        # The whole thread fits on one page: no COUNT query needed.
+        paginator.count = len(first)
+        page_of_roots = Page(first, 1, paginator)
+    else:
+        page_of_roots = paginator.get_page(page)
+    comments: list[Comment] = list(page_of_roots.object_list)
+    level = [c.pk for c in comments if getattr(c, "has_replies", False)]
+    while level:
+        replies = list(visible.filter(parent__in=level))
+        comments.extend(replies)
+        level = [c.pk for c in replies if getattr(c, "has_replies", False)]
+    return _nest(comments, respondent, reporter_key), page_of_roots
 
 
 @dataclass

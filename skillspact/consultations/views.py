@@ -217,6 +217,13 @@ def _section_page(
             "rationale": own_amendment.rationale if own_amendment else "",
         }
     )
+    thread, thread_page = selectors.comment_thread_page(
+        consultation=consultation,
+        section=section,
+        page=request.GET.get("page"),
+        respondent=respondent,
+        reporter_key=visitor.reporter_key,
+    )
     previous, following = selectors.section_neighbours(consultation=consultation, section=section)
     my_stance = selectors.rating_of(respondent=respondent, section=section)
     context = {
@@ -226,12 +233,8 @@ def _section_page(
         "respondent": respondent,
         "can_write": can_write,
         "needs_sign_in": visitor.user is None and not consultation.allows_anonymous,
-        "thread": selectors.comment_thread(
-            consultation=consultation,
-            section=section,
-            respondent=respondent,
-            reporter_key=visitor.reporter_key,
-        ),
+        "thread": thread,
+        "page": thread_page,
         "amendments": [
             (
                 view,

@@ -361,6 +361,30 @@ def test_the_section_page_answers_in_a_fixed_number_of_queries(
     assert len(response.context["amendments"]) == 3
 
 
+def test_a_long_thread_is_shown_thirty_conversations_a_page_with_their_replies(
+    client, consultation, section
+):
+    others = [RespondentFactory(consultation=consultation) for _ in range(5)]
+    parents = [
+        CommentFactory(respondent=others[n % 5], section=section, body=f"Comment {n}")
+        for n in range(35)
+    ]
+    reply = CommentFactory(respondent=others[0], section=section, parent=parents[-1], body="R")
+    CommentFactory(respondent=others[1], section=section, parent=reply, body="Reply to a reply")
+
+    first = client.get(url("section", consultation.slug, section.key))
+    second = client.get(url("section", consultation.slug, section.key) + "?page=2")
+
+    assert [n.comment.body for n in first.context["thread"]] == [f"Comment {n}" for n in range(30)]
+    assert [n.comment.body for n in second.context["thread"]] == [
+        f"Comment {n}" for n in range(30, 35)
+    ]
+    last = second.context["thread"][-1]
+    assert [r.comment.body for r in last.replies] == ["R"]
+    assert [r.comment.body for r in last.replies[0].replies] == ["Reply to a reply"]
+    assert second.context["page"].paginator.count == 35
+
+
 # -- the respondent's own page -----------------------------------------------------------------
 
 

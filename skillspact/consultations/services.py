@@ -13,7 +13,7 @@ the services check that what is touched belongs to that respondent and to its co
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -231,6 +231,35 @@ def rating_set(*, respondent: Respondent, section: Section, stance: str) -> Rati
     return rating
 
 
+_Draftable = TypeVar("_Draftable", Comment, Amendment)
+
+
+def _own_draft(item: _Draftable, respondent: Respondent, not_a_draft: str) -> _Draftable:
+    """`item` locked, if it is one of `respondent`'s drafts and the consultation is open."""
+    _ensure_accepting(respondent.consultation)
+    item = type(item).objects.select_for_update().get(pk=item.pk)
+    if item.respondent_id != respondent.pk:
+        raise NotPermitted
+    if item.status != item.Status.DRAFT:
+        raise InvalidState(not_a_draft)
+    return item
+
+
+def _publish_draft(item: _Draftable, respondent: Respondent, not_a_draft: str) -> _Draftable:
+    item = _own_draft(item, respondent, not_a_draft)
+    item.status = item.Status.PUBLISHED
+    item.published_at = timezone.now()
+    item.save(update_fields=["status", "published_at", "updated_at"])
+    audit.record(item, f"consultations.{_kind(item)}.published", actor=_actor(respondent))
+    return item
+
+
+def _discard_draft(item: _Draftable, respondent: Respondent, not_a_draft: str) -> None:
+    item = _own_draft(item, respondent, not_a_draft)
+    audit.record(item, f"consultations.{_kind(item)}.discarded", actor=_actor(respondent))
+    item.delete()
+
+
 # -- comments ----------------------------------------------------------------------------------
 
 
@@ -277,12 +306,7 @@ def comment_create(
 @transaction.atomic
 def comment_update(*, respondent: Respondent, comment: Comment, body: str) -> Comment:
     """Change the text of one of the respondent's draft comments."""
-    _ensure_accepting(respondent.consultation)
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    if comment.respondent_id != respondent.pk:
-        raise NotPermitted
-    if comment.status != Comment.Status.DRAFT:
-        raise InvalidState(_("A published comment can no longer be changed."))
+    comment = _own_draft(comment, respondent, _("A published comment can no longer be changed."))
     body = _clean_text(body)
     if not body:
         message = _("Write your comment.")
@@ -297,30 +321,13 @@ def comment_update(*, respondent: Respondent, comment: Comment, body: str) -> Co
 @transaction.atomic
 def comment_publish(*, respondent: Respondent, comment: Comment) -> Comment:
     """Publish one of the respondent's draft comments."""
-    _ensure_accepting(respondent.consultation)
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    if comment.respondent_id != respondent.pk:
-        raise NotPermitted
-    if comment.status != Comment.Status.DRAFT:
-        raise InvalidState(_("This comment is already published."))
-    comment.status = Comment.Status.PUBLISHED
-    comment.published_at = timezone.now()
-    comment.save(update_fields=["status", "published_at", "updated_at"])
-    audit.record(comment, "consultations.comment.published", actor=_actor(respondent))
-    return comment
+    return _publish_draft(comment, respondent, _("This comment is already published."))
 
 
 @transaction.atomic
 def comment_discard(*, respondent: Respondent, comment: Comment) -> None:
     """Delete one of the respondent's draft comments (published ones stay)."""
-    _ensure_accepting(respondent.consultation)
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    if comment.respondent_id != respondent.pk:
-        raise NotPermitted
-    if comment.status != Comment.Status.DRAFT:
-        raise InvalidState(_("A published comment cannot be deleted."))
-    audit.record(comment, "consultations.comment.discarded", actor=_actor(respondent))
-    comment.delete()
+    _discard_draft(comment, respondent, _("A published comment cannot be deleted."))
 
 
 # -- amendments --------------------------------------------------------------------------------
@@ -379,30 +386,13 @@ def amendment_save(
 @transaction.atomic
 def amendment_publish(*, respondent: Respondent, amendment: Amendment) -> Amendment:
     """Publish the respondent's draft amendment."""
-    _ensure_accepting(respondent.consultation)
-    amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
-    if amendment.respondent_id != respondent.pk:
-        raise NotPermitted
-    if amendment.status != Amendment.Status.DRAFT:
-        raise InvalidState(_("This amendment is already published."))
-    amendment.status = Amendment.Status.PUBLISHED
-    amendment.published_at = timezone.now()
-    amendment.save(update_fields=["status", "published_at", "updated_at"])
-    audit.record(amendment, "consultations.amendment.published", actor=_actor(respondent))
-    return amendment
+    return _publish_draft(amendment, respondent, _("This amendment is already published."))
 
 
 @transaction.atomic
 def amendment_discard(*, respondent: Respondent, amendment: Amendment) -> None:
     """Delete the respondent's draft amendment."""
-    _ensure_accepting(respondent.consultation)
-    amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
-    if amendment.respondent_id != respondent.pk:
-        raise NotPermitted
-    if amendment.status != Amendment.Status.DRAFT:
-        raise InvalidState(_("A published amendment cannot be deleted."))
-    audit.record(amendment, "consultations.amendment.discarded", actor=_actor(respondent))
-    amendment.delete()
+    _discard_draft(amendment, respondent, _("A published amendment cannot be deleted."))
 
 
 # -- general questions -------------------------------------------------------------------------

@@ -785,6 +785,18 @@ def overlap_organisations(*, user: Any, year: int, reason: str = "") -> QuerySet
     )
 
 
+def overlap_year_default(*, years: list[int]) -> int | None:
+    """The year the overlaps page opens on: the latest with a conflict awaiting the
+    secretariat, else the latest with figures set aside, else the latest reported."""
+    if not years:
+        return None
+    ensure_fresh(years, pledges=False)
+    set_aside = KpiClaim.objects.filter(year__in=years).exclude(set_aside="").order_by("-year")
+    conflict = set_aside.filter(set_aside=KpiClaim.SetAside.CONFLICT).values_list("year", flat=True)
+    latest = conflict.first() or set_aside.values_list("year", flat=True).first()
+    return latest or years[-1]
+
+
 def overlaps_detail(*, user: Any, year: int, organisations: list[Organisation]) -> list[Overlap]:
     """Every claim of each organisation in `year`, with both reports' figures and the decision."""
     if not is_secretariat(user):

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
@@ -20,7 +21,11 @@ from skillspact.organisations import selectors as organisation_selectors
 class BulkUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Progress reports file"),
-        help_text=gettext_lazy("CSV (UTF-8) or XLSX, up to 2 MB and 5,000 rows."),
+        help_text=format_lazy(
+            gettext_lazy("CSV (UTF-8) or XLSX, up to {size} MB and {rows} rows."),
+            size=bulk.MAX_BYTES // 1_048_576,
+            rows=f"{bulk.MAX_ROWS:,}",
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": f".csv,.xlsx,text/csv,{bulk.XLSX_TYPE}"}),
     )
 

@@ -214,7 +214,10 @@ def _year(value: str | None, default: int) -> int:
 @secretariat_required
 def overlaps(request: AuthedHttpRequest) -> HttpResponse:
     reported = kpis.years_reported()
-    year = _year(request.GET.get("year"), reported[-1] if reported else timezone.now().year)
+    year = _year(
+        request.GET.get("year"),
+        kpis.overlap_year_default(years=reported) or timezone.now().year,
+    )
     reason = request.GET.get("reason", "")
     if reason not in KpiClaim.SetAside.values or not reason:
         reason = ""

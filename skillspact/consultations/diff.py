@@ -20,17 +20,25 @@ def _tokens(text: str) -> list[str]:
     return _TOKENS.findall((text or "").replace("\r\n", "\n"))
 
 
+def _keys(tokens: list[str]) -> list[str]:
+    return [" " if token.isspace() else token for token in tokens]
+
+
 def inline_word_diff(before: str, after: str) -> SafeString:
     """`after` compared with `before`, word by word: removed words in <del>, added in <ins>."""
     old, new = _tokens(before), _tokens(after)
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=len(old) + len(new) > _EXACT_LIMIT)
+    # Any run of whitespace compares equal to any other, so text wrapped differently is not a
+    # change; the output shows the new text's own spaces and line breaks.
+    matcher = difflib.SequenceMatcher(
+        None, _keys(old), _keys(new), autojunk=len(old) + len(new) > _EXACT_LIMIT
+    )
     removed = escape(_("[removed:"))
     added = escape(_("[added:"))
     end = escape(_("]"))
     parts: list[str] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            parts.append(escape("".join(old[i1:i2])))
+            parts.append(escape("".join(new[j1:j2])))
             continue
         # Screen readers do not announce <del> and <ins>: hidden words say what they mean.
         if op in ("delete", "replace"):

@@ -263,6 +263,19 @@ def test_only_the_secretariat_reaches_the_overlaps(
     assert not OverlapResolution.objects.exists()
 
 
+def test_the_overlaps_page_opens_on_the_year_with_a_conflict_to_settle(
+    client: Client, secretariat_officer: User, partnership: dict[str, Any]
+) -> None:
+    later = ReportingWindowFactory(year=YEAR + 1)
+    ProgressReportFactory(commitment__organisation=OrganisationFactory(), window=later)
+    client.force_login(secretariat_officer)
+
+    page = client.get(reverse("commitments:overlaps"))
+
+    assert page.context["year"] == YEAR
+    assert [o.organisation.legal_name for o in page.context["overlaps"]] == ["Maltese Clinic"]
+
+
 def test_the_secretariat_resolves_a_conflict_for_the_later_umbrella(
     client: Client, secretariat_officer: User, partnership: dict[str, Any]
 ) -> None:

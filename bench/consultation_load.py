@@ -25,92 +25,30 @@ Progress goes to stderr; the numbers to stdout.
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import os
 import platform
 import random
-import socket
-import subprocess
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_SERVER_URL = "postgres://root@127.0.0.1:5432/"
+from harness import (
+    PG_SERVER_URL,
+    ROOT,
+    Databases,
+    analyze,
+    child_setup,
+    note,
+    percentile,
+    run_child,
+    run_databases,
+)
+
 PG_BENCH_DATABASE = "skillspact_bench_consult"
 SQLITE_FILE = ROOT / "var" / "bench-consult.sqlite3"
 SLUG = "bench-consultation"
 COUNTRIES = "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE"
-
-
-def note(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return math.nan
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
-
-
-# -- the parent: one child per database, one table -----------------------------------------------
-
-
-def postgres_answers(url: str) -> bool:
-    parts = urlsplit(url)
-    try:
-        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5432), 2).close()
-    except OSError:
-        return False
-    return True
-
-
-def postgres_admin(server_url: str, statement: str) -> None:
-    import psycopg
-
-    # DROP/CREATE DATABASE cannot run inside a transaction, hence autocommit.
-    with psycopg.connect(server_url.rstrip("/") + "/postgres", autocommit=True) as admin:
-        admin.execute(statement)
-
-
-def _drop(database: str, args: argparse.Namespace) -> None:
-    if database == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
-    else:
-        postgres_admin(args.pg_url, f'DROP DATABASE IF EXISTS "{PG_BENCH_DATABASE}" WITH (FORCE)')
-
-
-def run_child(database: str, args: argparse.Namespace) -> list[dict[str, Any]]:
-    env = dict(os.environ)
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
-    env["ALLOWED_HOSTS"] = "testserver,127.0.0.1"
-    env["DEBUG"] = "0"
-    env["EMAIL_URL"] = "locmem://"
-    _drop(database, args)
-    if database == "sqlite":
-        SQLITE_FILE.parent.mkdir(exist_ok=True)
-        env["DATABASE_URL"] = f"sqlite:///{SQLITE_FILE}"
-    else:
-        postgres_admin(args.pg_url, f'CREATE DATABASE "{PG_BENCH_DATABASE}"')
-        env["DATABASE_URL"] = args.pg_url.rstrip("/") + "/" + PG_BENCH_DATABASE
-    command = [sys.executable, __file__, "--child", database]
-    command += ["--sections", str(args.sections), "--comments", str(args.comments)]
-    command += ["--respondents", str(args.respondents), "--runs", str(args.runs)]
-    command += ["--seed", str(args.seed)]
-    try:
-        done = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-    finally:
-        if not args.keep:
-            _drop(database, args)
-    if done.returncode != 0:
-        raise SystemExit(f"the {database} run failed ({done.returncode})")
-    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
 
 
 def print_results(results: list[dict[str, Any]], heading: str) -> None:
@@ -164,13 +102,17 @@ def main() -> None:
         child(args)
         return
     began = time.monotonic()
-    results: list[dict[str, Any]] = []
-    for database in [d.strip() for d in args.databases.split(",") if d.strip()]:
-        if database == "postgres" and not postgres_answers(args.pg_url):
-            note(f"== PostgreSQL does not answer at {args.pg_url}: skipped")
-            continue
-        note(f"== {database}")
-        results += run_child(database, args)
+    databases = Databases(
+        sqlite_file=SQLITE_FILE, pg_database=PG_BENCH_DATABASE, pg_url=args.pg_url
+    )
+    child_args = ["--sections", str(args.sections), "--comments", str(args.comments)]
+    child_args += ["--respondents", str(args.respondents), "--runs", str(args.runs)]
+    child_args += ["--seed", str(args.seed)]
+    results = run_databases(
+        args.databases,
+        args.pg_url,
+        lambda database: run_child(__file__, database, databases, child_args, keep=args.keep),
+    )
     import sqlite3
 
     print_results(
@@ -185,26 +127,10 @@ def main() -> None:
 
 
 def child(args: argparse.Namespace) -> None:
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    database = args.child
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    if connection.vendor == "postgresql":
-        note(f"  PostgreSQL {connection.cursor().connection.info.server_version}")
-
-    def emit(**row: Any) -> None:
-        print(json.dumps({"database": database, **row}), flush=True)
-
+    emit = child_setup(args.child)
     rng = random.Random(args.seed)
     built = build(rng, args, emit)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    analyze()
     reads(emit, built, args.runs)
 
 

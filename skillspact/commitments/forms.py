@@ -237,7 +237,8 @@ class ReportForm(forms.Form):
         label=_("These figures include other organisations (e.g. the members of a network)"),
         required=False,
     )
-    occupations = forms.CharField(required=False)  # rows are read by the view
+    # Anchors for the errors of the occupation and inclusion rows (the view reads the rows).
+    occupations = forms.CharField(required=False)
     inclusions = forms.CharField(required=False)
 
     def __init__(

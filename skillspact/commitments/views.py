@@ -177,10 +177,6 @@ def commitment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "concepts": selectors.commitment_concepts(commitment),
             "can_act": can_act,
             "reports": reports,
-            "targets_total": {
-                name: sum(getattr(t, name) for t in commitment.targets.all())
-                for name in forms.TARGET_FIELDS
-            },
         },
     )
 

@@ -452,13 +452,6 @@ def amendments_for_section(
     ]
 
 
-def amendment_of(*, respondent: Respondent | None, section: Section) -> Amendment | None:
-    """The respondent's amendment to `section` (one at most), or None."""
-    if respondent is None:
-        return None
-    return Amendment.objects.filter(respondent=respondent, section=section).first()
-
-
 def comment_get_for_reply(
     *, consultation: Consultation, section: Section, public_id: Any
 ) -> Comment:

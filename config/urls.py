@@ -16,6 +16,7 @@ urlpatterns = [
     path("taxonomy/", include("skillspact.taxonomy.urls")),
     path("", include("skillspact.commitments.urls")),
     path("", include("skillspact.consultations.urls")),
+    path("", include("skillspact.events.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

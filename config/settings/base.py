@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "skillspact.organisations",
     "skillspact.commitments",
     "skillspact.consultations",
+    "skillspact.events",
 ]
 
 MIDDLEWARE = [

@@ -355,6 +355,11 @@ def audit_entries_for_organisation(
 # -- working groups ----------------------------------------------------------------------------
 
 
+def person_is_member(*, user: Any) -> bool:
+    """Whether the person belongs (as contact or member) to a member organisation."""
+    return _is_member_person(user)
+
+
 def _is_member_person(user: Any) -> bool:
     return bool(
         user.is_authenticated

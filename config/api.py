@@ -7,6 +7,7 @@ from skillspact.commitments.api_kpis import router as kpis_router
 from skillspact.consultations.api import router as consultations_router
 from skillspact.core.api import install_error_handlers
 from skillspact.core.api import router as core_router
+from skillspact.events.api import router as events_router
 from skillspact.organisations.api import router as organisations_router
 from skillspact.taxonomy.api import router as taxonomy_router
 
@@ -27,3 +28,4 @@ api.add_router("/", taxonomy_router)
 api.add_router("/", commitments_router)
 api.add_router("/", kpis_router)
 api.add_router("/", consultations_router)
+api.add_router("/", events_router)

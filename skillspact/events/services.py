@@ -641,7 +641,7 @@ def _promote_in_session(session: EventSession, *, actor: User | None) -> list[Se
         if session.capacity is not None and taken >= session.capacity:
             break
         nxt = (
-            SessionChoice.objects.select_for_update()
+            SessionChoice.objects.select_for_update(of=("self",))
             .filter(
                 session=session,
                 status=SessionChoice.Status.WAITLISTED,

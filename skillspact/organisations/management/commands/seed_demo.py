@@ -30,6 +30,7 @@ from django.utils import timezone
 from skillspact.accounts.models import User
 from skillspact.commitments import demo_data as commitments_demo
 from skillspact.consultations import demo_data as consultations_demo
+from skillspact.events import demo_data as events_demo
 from skillspact.organisations import demo_data, normalise, regions, selectors, services
 from skillspact.organisations.models import (
     Affiliation,
@@ -152,6 +153,14 @@ class Command(BaseCommand):
                 secretariat=User.objects.get(email=SECRETARIAT_EMAIL),
                 worker=User.objects.filter(email=WORKER_EMAIL).first(),
             ).text()
+            summary.events = events_demo.seed(
+                seed=seed,
+                secretariat=User.objects.get(email=SECRETARIAT_EMAIL),
+                worker=User.objects.filter(email=WORKER_EMAIL).first(),
+                contact_organisation=Organisation.objects.filter(
+                    affiliations__user__email=CONTACT_EMAIL
+                ).first(),
+            ).text()
         progress.finish()
         selectors.directory_stats_forget()
         self.stdout.write(summary.text(seed))
@@ -198,6 +207,7 @@ class Summary:
     documents: int = 0
     commitments: str = ""  # the lines of `commitments.demo_data.Seeded.text()`
     consultations: str = ""  # the lines of `consultations.demo_data.Seeded.text()`
+    events: str = ""  # the lines of `events.demo_data.Seeded.text()`
 
     def text(self, seed: int) -> str:
         states = ", ".join(
@@ -216,6 +226,7 @@ class Summary:
                 f"{self.meetings} meetings, {self.documents} documents)",
                 *([self.commitments] if self.commitments else []),
                 *([self.consultations] if self.consultations else []),
+                *([self.events] if self.events else []),
                 f"Demo logins, all with the password {DEMO_PASSWORD}:",
                 f"  {SECRETARIAT_EMAIL}  secretariat and admin",
                 f"  {CONTACT_EMAIL}      contact of a member organisation",

@@ -50,6 +50,7 @@ bench: setup
 	$(PY) bench/matching_quality.py
 	$(PY) bench/kpi_rollup.py
 	$(PY) bench/consultation_load.py
+	$(PY) bench/meeting_scheduler.py
 
 openapi: setup
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m skillspact export_openapi openapi.json

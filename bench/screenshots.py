@@ -21,6 +21,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SECRETARIAT_EMAIL = "secretariat@demo.skillspact.eu"
 CONTACT_EMAIL = "contact@demo.skillspact.eu"
+WORKER_EMAIL = "worker@demo.skillspact.eu"
 DEMO_PASSWORD = "demo-pass-2026"
 TIMEOUT_MS = 20_000
 VIEWPORT_HEIGHT = 900
@@ -82,6 +83,14 @@ ANONYMOUS = [
     ),
     Shot("kpis", goto("/kpis/")),
     Shot("annual-report", goto("/kpis/annual-report/")),
+    Shot("events", goto("/events/")),
+    Shot("events-past", goto("/events/?when=past")),
+    Shot("event-workshop", goto("/events/brussels-workshop-digital-green-skills/")),
+]
+WORKER = [
+    Shot("my-events", goto("/events/mine/")),
+    Shot("event-waitlisted", goto("/events/webinar-ai-in-clinical-practice/")),
+    Shot("event-networking", goto("/events/networking-day-health-skills/")),
 ]
 CONTACT = [
     Shot("application-form", goto("/join/new/")),
@@ -111,6 +120,12 @@ SECRETARIAT = [
     Shot("reports-admin", goto("/secretariat/reports/")),
     Shot("overlaps", goto("/secretariat/overlaps/")),
     Shot("kpis-secretariat", goto("/kpis/")),
+    Shot("event-create", goto("/events/new/")),
+    Shot("event-manage", goto("/events/brussels-workshop-digital-green-skills/manage/")),
+    Shot(
+        "event-manage-approvals",
+        goto("/events/information-session-joining-the-partnership/manage/"),
+    ),
 ]
 
 
@@ -182,6 +197,7 @@ def main() -> int:
             for shots, login in (
                 (ANONYMOUS, None),
                 (CONTACT, (CONTACT_EMAIL, args.password)),
+                (WORKER, (WORKER_EMAIL, args.password)),
                 (SECRETARIAT, (SECRETARIAT_EMAIL, args.password)),
             ):
                 number, missed = take(

@@ -203,4 +203,7 @@ NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 100
 
 # Tasks the `clock` command enqueues every hour; each must be safe to run twice.
-PERIODIC_TASKS = ["skillspact.commitments.tasks.send_window_reminders"]
+PERIODIC_TASKS = [
+    "skillspact.commitments.tasks.send_window_reminders",
+    "skillspact.events.tasks.send_event_reminders",
+]

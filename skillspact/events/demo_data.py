@@ -247,7 +247,7 @@ class _Builder:
                 "The partnership's members met in Brussels to work on the **skills strategy**: "
                 "which digital and green skills health workers lack, how to fund their "
                 "upskilling, and how to recognise micro-credentials across borders.\n\n"
-                "The recording and the slides are below."
+                "The recording and the slides are linked on this page."
             ),
             kind=Event.Kind.WORKSHOP,
             status=Event.Status.PUBLISHED,
@@ -463,11 +463,11 @@ class _Builder:
         if self.worker is not None:
             people.insert(0, self.worker)
         registrations = self._register(event, people, start=self.now - timedelta(days=20))
-        organisation_of = dict(self.people)
+        organisation_of = {user.pk: organisation for user, organisation in self.people}
         known = self._known_skills()
         profiles = []
         for registration in registrations:
-            organisation = organisation_of.get(registration.user)
+            organisation = organisation_of.get(registration.user_id or 0)
             offers = self.rng.choice(OFFERS)
             seeks = self.rng.choice(SEEKS)
             headline = self.rng.choice(HEADLINES) + (

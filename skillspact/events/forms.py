@@ -115,7 +115,7 @@ class EventForm(forms.Form):
         if event is not None or organisations is None:
             del self.fields["organisation"]
         else:
-            self.fields["organisation"].queryset = organisations
+            self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
 
     @staticmethod
     def initial_for(event: Event) -> dict[str, Any]:
@@ -129,7 +129,7 @@ class EventForm(forms.Form):
         return initial
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         zone = data.get("time_zone") or settings.TIME_ZONE
         for name in ("starts_at", "ends_at", "registration_closes_at"):
             if data.get(name):
@@ -189,7 +189,7 @@ class SessionForm(forms.Form):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for name in ("starts_at", "ends_at"):
             if data.get(name):
                 data[name] = _localise(data[name], self.event.time_zone)
@@ -249,7 +249,7 @@ class RegistrationForm(forms.Form):
         choosable = [session for session in sessions if session.is_choosable]
         self.session_objects = {str(session.public_id): session for session in choosable}
         if choosable:
-            self.fields["sessions"].choices = [
+            self.fields["sessions"].choices = [  # type: ignore[attr-defined]
                 (str(s.public_id), self._session_label(s)) for s in choosable
             ]
             self.fields["sessions"].help_text = _(

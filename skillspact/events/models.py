@@ -285,8 +285,8 @@ class Registration(BaseModel):
         indexes = [models.Index(fields=["event", "status", "waitlisted_at"])]
 
     def __str__(self) -> str:
-        who = self.user.email if self.user_id and self.user else _("deleted")
-        return f"{self.event} · {who}"
+        # No name or address: this label is copied into the audit log.
+        return f"{self.event} · registration {str(self.public_id)[:8]}"
 
     @property
     def is_active(self) -> bool:

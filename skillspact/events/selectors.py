@@ -86,7 +86,7 @@ def can_manage(*, user: Any, event: Event) -> bool:
     """Whether `user` organises `event`: the secretariat, or a contact of its organisation."""
     if is_secretariat(user):
         return True
-    if event.organisation_id is None or not (user and user.is_authenticated):
+    if event.organisation is None or not (user and user.is_authenticated):
         return False
     return organisation_selectors.can_act_for(user=user, organisation=event.organisation)
 

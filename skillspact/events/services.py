@@ -107,10 +107,10 @@ class SessionClash(DomainError):
 # -- events ------------------------------------------------------------------------------------
 
 
-def _unique_slug(title: str, *, exclude: int | None = None) -> str:
+def _unique_slug(title: str) -> str:
     base = slugify(title)[:100] or "event"
     slug, number = base, 1
-    while Event.objects.filter(slug=slug).exclude(pk=exclude).exists():
+    while Event.objects.filter(slug=slug).exists():
         number += 1
         slug = f"{base}-{number}"
     return slug

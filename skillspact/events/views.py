@@ -109,14 +109,14 @@ def event_register(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             messages.success(
                 request,
                 {
-                    Registration.Status.CONFIRMED: _(
+                    str(Registration.Status.CONFIRMED): _(
                         "You are registered. A confirmation is on its way to your inbox."
                     ),
-                    Registration.Status.WAITLISTED: _(
+                    str(Registration.Status.WAITLISTED): _(
                         "The event is full: you are on the waitlist and will hear from us "
                         "when a place frees up."
                     ),
-                    Registration.Status.PENDING: _(
+                    str(Registration.Status.PENDING): _(
                         "Your registration is received; the organiser will approve it."
                     ),
                 }.get(registration.status, _("Saved.")),
@@ -266,7 +266,7 @@ def _event_form_page(request: AuthedHttpRequest, event: Event | None) -> HttpRes
         and not is_secretariat(request.user)
     ):
         form.fields["organisation"].required = True
-        form.fields["organisation"].empty_label = None
+        form.fields["organisation"].empty_label = None  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.event_save(

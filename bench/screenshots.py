@@ -91,6 +91,26 @@ WORKER = [
     Shot("my-events", goto("/events/mine/")),
     Shot("event-waitlisted", goto("/events/webinar-ai-in-clinical-practice/")),
     Shot("event-networking", goto("/events/networking-day-health-skills/")),
+    Shot(
+        "event-ticket",
+        follow_first("/events/networking-day-health-skills/", "a[href$='/ticket/']", "ticket"),
+    ),
+    Shot("networking-profile", goto("/events/networking-day-health-skills/networking/profile/")),
+    Shot(
+        "networking-participants",
+        goto("/events/networking-day-health-skills/networking/participants/"),
+    ),
+    Shot(
+        "networking-suggestions",
+        goto("/events/networking-day-health-skills/networking/suggestions/"),
+    ),
+    Shot("networking-requests", goto("/events/networking-day-health-skills/networking/requests/")),
+    Shot(
+        "networking-availability",
+        goto("/events/networking-day-health-skills/networking/availability/"),
+    ),
+    Shot("networking-agenda", goto("/events/networking-day-health-skills/networking/agenda/")),
+    Shot("calendar-feed", goto("/calendar/")),
 ]
 CONTACT = [
     Shot("application-form", goto("/join/new/")),
@@ -126,6 +146,17 @@ SECRETARIAT = [
         "event-manage-approvals",
         goto("/events/information-session-joining-the-partnership/manage/"),
     ),
+    Shot("event-check-in", goto("/events/webinar-ai-in-clinical-practice/check-in/")),
+    Shot("event-attendance", goto("/events/brussels-workshop-digital-green-skills/attendance/")),
+    Shot(
+        "event-feedback-results",
+        goto("/events/brussels-workshop-digital-green-skills/feedback/results/"),
+    ),
+    Shot("networking-setup", goto("/events/networking-day-health-skills/networking/setup/")),
+    Shot(
+        "networking-scheduler", goto("/events/networking-day-health-skills/networking/scheduler/")
+    ),
+    Shot("networking-meetings", goto("/events/networking-day-health-skills/networking/meetings/")),
 ]
 
 

@@ -117,6 +117,27 @@ class EventForm(forms.Form):
         else:
             self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
 
+    GROUPS = (
+        (_("About the event"), ("organisation", "title", "kind", "summary", "description")),
+        (
+            _("When and where"),
+            ("time_zone", "starts_at", "ends_at", "format", "venue", "address", "online_url"),
+        ),
+        (
+            _("Registration"),
+            ("language", "audience", "capacity", "requires_approval", "registration_closes_at"),
+        ),
+        (_("After the event"), ("recording_url", "slides_url")),
+        (_("One-to-one meetings (networking events)"), ("meeting_tables", "meeting_cap")),
+    )
+
+    def groups(self) -> list[tuple[str, list[Any]]]:
+        """The form's fields in fieldsets, for a long form people can scan."""
+        return [
+            (str(legend), [self[name] for name in names if name in self.fields])
+            for legend, names in self.GROUPS
+        ]
+
     @staticmethod
     def initial_for(event: Event) -> dict[str, Any]:
         initial = {name: getattr(event, name) for name in (

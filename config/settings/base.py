@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "skillspact.commitments",
     "skillspact.consultations",
     "skillspact.events",
+    "skillspact.training",
+    "skillspact.credentials",
 ]
 
 MIDDLEWARE = [

@@ -51,6 +51,8 @@ bench: setup
 	$(PY) bench/kpi_rollup.py
 	$(PY) bench/consultation_load.py
 	$(PY) bench/meeting_scheduler.py
+	$(PY) bench/course_search.py
+	$(PY) bench/credentials_throughput.py
 
 openapi: setup
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m skillspact export_openapi openapi.json

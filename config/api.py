@@ -7,9 +7,12 @@ from skillspact.commitments.api_kpis import router as kpis_router
 from skillspact.consultations.api import router as consultations_router
 from skillspact.core.api import install_error_handlers
 from skillspact.core.api import router as core_router
+from skillspact.credentials.api import router as credentials_router
 from skillspact.events.api import router as events_router
 from skillspact.organisations.api import router as organisations_router
 from skillspact.taxonomy.api import router as taxonomy_router
+from skillspact.training.api import router as training_router
+from skillspact.training.api_enrolments import router as enrolments_router
 
 api = NinjaAPI(
     title="skillspact API",
@@ -29,3 +32,6 @@ api.add_router("/", commitments_router)
 api.add_router("/", kpis_router)
 api.add_router("/", consultations_router)
 api.add_router("/", events_router)
+api.add_router("/", training_router)
+api.add_router("/", credentials_router)
+api.add_router("/", enrolments_router)

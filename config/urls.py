@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("skillspact.commitments.urls")),
     path("", include("skillspact.consultations.urls")),
     path("", include("skillspact.events.urls")),
+    path("", include("skillspact.training.urls")),
+    path("", include("skillspact.credentials.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -182,6 +182,12 @@ ENGINE_EXAMPLES = os.environ.get("ENGINE_EXAMPLES", "")
 # Uploaded ESCO downloads wait here for the import task.
 IMPORT_DIR = Path(os.environ.get("IMPORT_DIR", VAR_DIR / "imports"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# Encrypts the issuers' private signing keys at rest. Without it, a key derived from SECRET_KEY
+# serves one machine; set it separately in production, because changing SECRET_KEY would then
+# lock the stored keys away (issuers rotate to new keys) and a leaked SECRET_KEY would expose them.
+CREDENTIALS_SECRET_KEY = os.environ.get("CREDENTIALS_SECRET_KEY") or (
+    "derived-from-secret-key:" + SECRET_KEY
+)
 
 PARTNERSHIP_NAME = os.environ.get("PARTNERSHIP_NAME", "Pact for Skills — Health ecosystem")
 # People the partnership aims to upskill or reskill by 2030 (0: progress against pledges only).

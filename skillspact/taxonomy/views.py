@@ -21,6 +21,7 @@ from skillspact.core.permissions import is_secretariat, secretariat_required
 from skillspact.core.types import AuthedHttpRequest
 from skillspact.taxonomy import exports, forms, matching, selectors, services
 from skillspact.taxonomy.models import ConceptType, EscoVersion
+from skillspact.training import selectors as training_selectors
 
 PER_PAGE = 25
 
@@ -81,6 +82,7 @@ def skill_detail(request: HttpRequest, ref: str) -> HttpResponse:
             "hierarchy": selectors.skill_broader_narrower(skill),
             "related": selectors.skill_related(skill),
             "occupations": selectors.skill_occupations(skill),
+            "skill_courses": training_selectors.courses_teaching_skill(skill_uri=skill.uri),
         },
     )
 

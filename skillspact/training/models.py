@@ -11,6 +11,8 @@ belong to the credential issued at completion.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -48,6 +50,16 @@ class CourseSeries(BaseModel):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=4000, blank=True)
     is_featured = models.BooleanField(_("featured"), default=False)
+    # The provider whose contacts manage the series; empty for the secretariat's programmes,
+    # which any provider may add its courses to.
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="course_series",
+    )
 
     class Meta:
         ordering = ["title"]
@@ -143,6 +155,15 @@ class Course(BaseModel):
     is_digital = models.BooleanField(_("digital skills"), default=False, editable=False)
     is_green = models.BooleanField(_("green skills"), default=False, editable=False)
     search_text = models.TextField(blank=True, editable=False)
+    # The title alone, folded like `search_text`: a word found here ranks above one found only
+    # in the description.
+    search_title = models.CharField(max_length=200, blank=True, editable=False)
+    # "|en|fr|": one indexable text for the language filter on every database (SQLite has no
+    # JSON containment).
+    language_codes = models.CharField(max_length=100, blank=True, editable=False)
+    # The start date, or the last day for courses without one: the search orders by it, so that
+    # an index in date order serves "soonest first" on every database.
+    sort_date = models.DateField(default=datetime.date.max, editable=False)
 
     class Meta:
         ordering = ["title", "id"]
@@ -171,10 +192,39 @@ class Course(BaseModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "mode"]),
-            models.Index(fields=["status", "country"]),
-            models.Index(fields=["status", "eqf_level"]),
+            # Each search filter with the order of the results, so that the first page is read
+            # in index order; see `selectors.course_search()` and bench/course_search.py.
+            models.Index(fields=["status", "sort_date"]),
+            models.Index(fields=["status", "mode", "sort_date"]),
+            models.Index(fields=["status", "country", "sort_date"]),
+            models.Index(fields=["status", "eqf_level", "sort_date"]),
+            models.Index(fields=["status", "is_digital", "sort_date"]),
+            models.Index(fields=["status", "is_green", "sort_date"]),
+            models.Index(fields=["status", "is_featured", "sort_date"]),
             models.Index(fields=["status", "starts_on"]),
+            models.Index(fields=["status", "price_eur"]),
+            # Every filter column in date order, narrow: a combination of filters that no
+            # index above narrows down is checked on this index alone, without reading the
+            # courses' long rows (a few MB for 50,000 courses instead of tens).
+            models.Index(
+                fields=[
+                    "status",
+                    "sort_date",
+                    "mode",
+                    "country",
+                    "eqf_level",
+                    "price_eur",
+                    "is_digital",
+                    "is_green",
+                    "is_self_paced",
+                    "is_featured",
+                    "series",
+                    "language_codes",
+                ],
+                name="training_course_filters",
+            ),
+            models.Index(fields=["series", "status"]),
+            models.Index(fields=["provider", "status"]),
         ]
 
     def __str__(self) -> str:
@@ -216,6 +266,24 @@ class CourseSkill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course_id} teaches {self.skill_uri}"
+
+
+class CourseOccupation(models.Model):
+    """One occupation (ESCO or local role) a course is for: the index behind the occupation
+    filter."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="course_occupations")
+    occupation_uri = models.CharField(max_length=255, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "occupation_uri"], name="training_course_occupation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} is for {self.occupation_uri}"
 
 
 class Enrolment(BaseModel):

@@ -30,6 +30,7 @@ from django.utils import timezone
 from skillspact.accounts.models import User
 from skillspact.commitments import demo_data as commitments_demo
 from skillspact.consultations import demo_data as consultations_demo
+from skillspact.credentials import demo_data as credentials_demo
 from skillspact.events import demo_data as events_demo
 from skillspact.organisations import demo_data, normalise, regions, selectors, services
 from skillspact.organisations.models import (
@@ -45,6 +46,7 @@ from skillspact.organisations.models import (
     WorkingGroupMeeting,
     WorkingGroupMembership,
 )
+from skillspact.training import demo_data as training_demo
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published on purpose: it opens the demo
 SECRETARIAT_EMAIL = "secretariat@demo.skillspact.eu"
@@ -161,6 +163,18 @@ class Command(BaseCommand):
                     affiliations__user__email=CONTACT_EMAIL
                 ).first(),
             ).text()
+            summary.training = training_demo.seed(
+                seed=seed,
+                secretariat=User.objects.get(email=SECRETARIAT_EMAIL),
+                contact_organisation=Organisation.objects.filter(
+                    affiliations__user__email=CONTACT_EMAIL
+                ).first(),
+            ).text()
+            summary.credentials = credentials_demo.seed(
+                seed=seed,
+                secretariat=User.objects.get(email=SECRETARIAT_EMAIL),
+                worker=User.objects.filter(email=WORKER_EMAIL).first(),
+            ).text()
         progress.finish()
         selectors.directory_stats_forget()
         self.stdout.write(summary.text(seed))
@@ -208,6 +222,8 @@ class Summary:
     commitments: str = ""  # the lines of `commitments.demo_data.Seeded.text()`
     consultations: str = ""  # the lines of `consultations.demo_data.Seeded.text()`
     events: str = ""  # the lines of `events.demo_data.Seeded.text()`
+    training: str = ""  # the lines of `training.demo_data.Seeded.text()`
+    credentials: str = ""  # the line of `credentials.demo_data.Seeded.text()`
 
     def text(self, seed: int) -> str:
         states = ", ".join(
@@ -227,6 +243,8 @@ class Summary:
                 *([self.commitments] if self.commitments else []),
                 *([self.consultations] if self.consultations else []),
                 *([self.events] if self.events else []),
+                *([self.training] if self.training else []),
+                *([self.credentials] if self.credentials else []),
                 f"Demo logins, all with the password {DEMO_PASSWORD}:",
                 f"  {SECRETARIAT_EMAIL}  secretariat and admin",
                 f"  {CONTACT_EMAIL}      contact of a member organisation",

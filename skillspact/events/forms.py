@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from skillspact.events.models import Event, EventSession, Question
 from skillspact.organisations.models import Organisation
@@ -302,7 +303,9 @@ class RegistrationForm(forms.Form):
         if session.capacity is not None:
             left = max(session.capacity - getattr(session, "confirmed_count", 0), 0)
             places = " · " + (
-                str(_("full, waitlist")) if left == 0 else str(_("%(n)s places left")) % {"n": left}
+                str(_("full, waitlist"))
+                if left == 0
+                else ngettext("%(n)s place left", "%(n)s places left", left) % {"n": left}
             )
         return f"{start:%H:%M}–{end:%H:%M} · {session.title} ({session.get_kind_display()}){places}"
 

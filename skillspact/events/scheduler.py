@@ -52,9 +52,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ortools.graph.python import max_flow
-from ortools.sat.python import cp_model
-
 # Above this many (request, slot) booleans CP-SAT is not tried: its presolve and first
 # solutions alone then take most of the time budget on two cores.
 EXACT_VARIABLES = 60_000
@@ -415,6 +412,9 @@ class _Problem:
         n = len(self.cap)
         degree = [self._slot_matching(p) for p in range(n)]
         b = [min(self.cap[p], degree[p]) for p in range(n)]
+        # OR-Tools loads in seconds; imported here so that pages never pay for it.
+        from ortools.graph.python import max_flow
+
         flow = max_flow.SimpleMaxFlow()
         source, sink = 2 * n, 2 * n + 1
         for p in range(n):
@@ -720,6 +720,8 @@ def _cp_sat(
     problem: _Problem, hint: Sequence[int], *, bound: int, work: float, deadline: float
 ) -> tuple[list[int], int]:
     """The exact model, hinted with the heuristic's schedule; its schedule and proven bound."""
+    from ortools.sat.python import cp_model
+
     model = cp_model.CpModel()
     chosen: list[list[tuple[int, cp_model.IntVar]]] = []
     per_person_slot: dict[tuple[int, int], list[cp_model.IntVar]] = {}

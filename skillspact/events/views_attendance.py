@@ -27,7 +27,7 @@ from skillspact.core.errors import DomainError
 from skillspact.core.forms import add_domain_error
 from skillspact.core.paginate import paginate
 from skillspact.core.types import AuthedHttpRequest
-from skillspact.events import attendance, calendars, certificates, selectors
+from skillspact.events import attendance, calendars, selectors
 from skillspact.events.models import Event, Registration
 
 # -- calendars ---------------------------------------------------------------------------------
@@ -386,6 +386,9 @@ def certificate(request: AuthedHttpRequest, public_id: UUID) -> HttpResponse:
             {"event": registration.event, "problem": problem},
             status=409,
         )
+    # The PDF library loads in seconds; only this page needs it.
+    from skillspact.events import certificates
+
     body = certificates.certificate_pdf(
         registration=registration,
         sessions=attendance.sessions_attended(registration=registration),

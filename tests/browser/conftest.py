@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.urls import get_resolver
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
@@ -46,6 +47,9 @@ def browser() -> Iterator[Browser]:
 def new_page(browser: Browser, live_server: LiveServer) -> Iterator[NewPage]:
     """Open a page in a new context: another person, with their own cookies, on the live server."""
     contexts: list[BrowserContext] = []
+    # Load the URLconf and every view module it imports here, not in the live server's first
+    # request, which a busy machine could otherwise spend past the short wait.
+    get_resolver().url_patterns  # noqa: B018 - the attribute access imports the views
 
     def open_page() -> Page:
         context = browser.new_context(

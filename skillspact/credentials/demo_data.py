@@ -68,11 +68,8 @@ def seed(
     )
     if not courses:
         return seeded
-    people = list(
-        User.objects.filter(is_active=True, is_secretariat=False)
-        .exclude(pk=getattr(worker, "pk", None))
-        .order_by("pk")
-    )
+    everyone = User.objects.filter(is_active=True, is_secretariat=False).order_by("pk")
+    people = list(everyone.exclude(pk=worker.pk) if worker is not None else everyone)
     if not people:
         return seeded
     finished = [c for c in courses if c.is_self_paced or (c.ends_on and c.ends_on < today)]

@@ -43,6 +43,8 @@ class CourseFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Course
+        # The only post-generation hook writes the word index; the course needs no second save.
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"course-{n}")
     provider = factory.SubFactory(OrganisationFactory)

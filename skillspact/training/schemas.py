@@ -32,7 +32,7 @@ class OutcomeOut(Schema):
     skills: list[str] = Field(..., description="ESCO skill URIs")
 
 
-class SkillOut(Schema):
+class CourseSkillOut(Schema):
     uri: str
     label: str
     is_digital: bool
@@ -74,7 +74,7 @@ class CourseOut(Schema):
 class CourseDetailOut(CourseOut):
     description: str
     outcomes: list[OutcomeOut]
-    skills: list[SkillOut]
+    skills: list[CourseSkillOut]
     target_occupations: list[str]
     enrolment_closes_on: date | None
     places: int | None

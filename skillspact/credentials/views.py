@@ -67,7 +67,8 @@ def _skills(credential: Credential) -> list[dict[str, str]]:
     return [
         {"name": str(item.get("targetName", "")), "url": str(item.get("targetUrl", ""))}
         for item in achievement.get("alignment") or achievement.get("alignments") or []
-        if isinstance(item, dict)
+        # The EQF level is an alignment too; the page shows it in its own row.
+        if isinstance(item, dict) and item.get("targetFramework") == "ESCO"
     ]
 
 

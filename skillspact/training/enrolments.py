@@ -32,8 +32,6 @@ import csv
 import datetime
 import io
 import re
-import warnings
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -50,12 +48,25 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from skillspact.accounts.models import User
+
+# Reading CSV and XLSX files is shared with the other uploads: the same encodings, delimiters,
+# formula guards and workbook limits.
+from skillspact.commitments.bulk import (
+    CellProblem,
+    FileProblem,
+    RowError,
+    _csv_lines,
+    _decode,
+    _header_name,
+    _is_blank,
+    _xlsx_lines,
+)
 from skillspact.core import audit, emails
 from skillspact.core.errors import DomainError, InvalidInput, InvalidState, NotPermitted
 from skillspact.core.uploads import validate_document
@@ -565,7 +576,6 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
 MAX_COLUMNS = 20
 MAX_LINES = 100_000
-MAX_XLSX_UNPACKED = 60 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -621,16 +631,6 @@ _FORMULA_GUARD = re.compile(r"'(?=[=+\-@])")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-@dataclass(frozen=True)
-class RowError:
-    """One problem in the file: its line (1 is the header; None for the file as a whole), the
-    column it concerns ("" for the whole row) and what is wrong."""
-
-    line: int | None
-    column: str
-    message: str
-
-
 @dataclass
 class ImportResult:
     """What an upload did: every problem found, or what it recorded."""
@@ -676,31 +676,6 @@ class ImportResult:
         return ", ".join(parts) + "."
 
 
-class FileProblem(Exception):
-    """The file cannot be read as a table at all."""
-
-    def __init__(self, message: str, *, line: int | None = None, column: str = "") -> None:
-        super().__init__(message)
-        self.error = RowError(line, column, message)
-
-
-class CellProblem(Exception):
-    """One cell's value cannot be read."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _header_name(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return re.sub(r"[\s\-]+", "_", text.replace("\ufeff", "").strip().lower())
-
-
 def _collect(lines: Iterable[list[Any]]) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     """The header and the non-blank rows, each with the line a spreadsheet shows."""
     header: list[str] | None = None
@@ -739,69 +714,6 @@ def _collect(lines: Iterable[list[Any]]) -> tuple[list[str], list[tuple[int, lis
     if header is None:
         raise FileProblem(_("The file is empty."))
     return header, rows
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise FileProblem(
-            _(
-                "The file is not UTF-8 text (line %(line)s). In your spreadsheet program, save it "
-                "as “CSV UTF-8”, or upload it as XLSX."
-            )
-            % {"line": line},
-            line=line,
-        ) from error
-
-
-def _csv_lines(text: str) -> Iterator[list[str]]:
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    read = 0
-    try:
-        for row in reader:
-            read += 1
-            yield row
-    except csv.Error as error:
-        raise FileProblem(
-            _("Line %(line)s cannot be read as CSV: %(reason)s.")
-            % {"line": read + 1, "reason": error},
-            line=read + 1,
-        ) from error
-
-
-def _xlsx_lines(data: bytes) -> Iterator[list[Any]]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as error:
-        raise FileProblem(_("The file cannot be read as an XLSX workbook.")) from error
-    if unpacked > MAX_XLSX_UNPACKED:
-        raise FileProblem(
-            _("The workbook unpacks to more than %(size)s MB; upload a smaller one.")
-            % {"size": MAX_XLSX_UNPACKED // 1_048_576}
-        )
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about styles and extensions it does not keep; the values are read.
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                if not workbook.worksheets:
-                    raise FileProblem(_("The workbook has no sheet."))
-                sheet = workbook.worksheets[0]
-                sheet.reset_dimensions()  # type: ignore[union-attr]
-                for row in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
-                    yield list(row)
-            finally:
-                workbook.close()
-    except FileProblem:
-        raise
-    except Exception as error:  # openpyxl raises many kinds of errors on broken files
-        raise FileProblem(_("The file cannot be read as an XLSX workbook.")) from error
 
 
 def read_table(upload: UploadedFile) -> tuple[list[str], list[tuple[int, list[Any]]]]:

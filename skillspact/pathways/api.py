@@ -1,0 +1,5 @@
+"""The pathways API."""
+
+from ninja import Router
+
+router = Router(tags=["pathways"])

@@ -283,3 +283,111 @@ def course_occupations(*, course: Course) -> list[taxonomy_selectors.ConceptBrie
     uris = list(course.target_occupations or [])
     found = taxonomy_selectors.concepts_describe(uris, concept_type=ConceptType.OCCUPATION)
     return [found.get(uri) or taxonomy_selectors.ConceptBrief(uri=uri, label=uri) for uri in uris]
+
+
+# -- planning --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanningCourse:
+    """What the pathway planner reads of a published course, without loading the model."""
+
+    pk: int
+    slug: str
+    title: str
+    provider: str
+    series_id: int | None
+    hours: int
+    price_eur: Decimal
+    mode: str
+    eqf_level: int | None
+    languages: tuple[str, ...]
+    is_self_paced: bool
+    starts_on: datetime.date | None
+    ends_on: datetime.date | None
+    enrolment_closes_on: datetime.date | None
+    skill_uris: frozenset[str]
+
+
+def courses_for_planning(
+    *,
+    skill_uris: Any,
+    languages: Any = (),
+    today: datetime.date | None = None,
+) -> list[PlanningCourse]:
+    """Published courses teaching any of `skill_uris`, open to enrolment on `today` (not over,
+    enrolment not closed) and, when `languages` are given, taught in one of them; each with the
+    skills it teaches (its `CourseSkill` rows). Two queries, however many courses."""
+    wanted = sorted({uri for uri in skill_uris if uri})
+    if not wanted:
+        return []
+    day = today or datetime.date.today()
+    courses = Course.objects.filter(
+        status=Course.Status.PUBLISHED,
+        pk__in=CourseSkill.objects.filter(skill_uri__in=wanted).values("course_id"),
+    ).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day),
+        Q(enrolment_closes_on__isnull=True) | Q(enrolment_closes_on__gte=day),
+    )
+    codes = [code.strip().lower() for code in languages or () if code and code.strip()]
+    if codes:
+        spoken = Q()
+        for code in codes:
+            spoken |= Q(language_codes__contains=f"|{code}|")
+        courses = courses.filter(spoken)
+    skills: dict[int, set[str]] = {}
+    for course_id, uri in CourseSkill.objects.filter(course__in=courses).values_list(
+        "course_id", "skill_uri"
+    ):
+        skills.setdefault(course_id, set()).add(uri)
+    rows = courses.order_by("sort_date", "id").values_list(
+        "pk",
+        "slug",
+        "title",
+        "provider__legal_name",
+        "series_id",
+        "hours",
+        "price_eur",
+        "mode",
+        "eqf_level",
+        "languages",
+        "is_self_paced",
+        "starts_on",
+        "ends_on",
+        "enrolment_closes_on",
+    )
+    return [
+        PlanningCourse(
+            pk=pk,
+            slug=slug,
+            title=title,
+            provider=provider or "",
+            series_id=series_id,
+            hours=hours,
+            price_eur=price,
+            mode=mode,
+            eqf_level=eqf_level,
+            languages=tuple(course_languages or ()),
+            is_self_paced=is_self_paced,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            enrolment_closes_on=closes_on,
+            skill_uris=frozenset(skills.get(pk, ())),
+        )
+        for (
+            pk,
+            slug,
+            title,
+            provider,
+            series_id,
+            hours,
+            price,
+            mode,
+            eqf_level,
+            course_languages,
+            is_self_paced,
+            starts_on,
+            ends_on,
+            closes_on,
+        ) in rows
+    ]

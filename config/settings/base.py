@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "skillspact.events",
     "skillspact.training",
     "skillspact.credentials",
+    "skillspact.intelligence",
 ]
 
 MIDDLEWARE = [

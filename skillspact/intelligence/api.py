@@ -1,0 +1,5 @@
+"""The intelligence API."""
+
+from ninja import Router
+
+router = Router(tags=["intelligence"])

@@ -8,8 +8,8 @@ from skillspact.consultations.api import router as consultations_router
 from skillspact.core.api import install_error_handlers
 from skillspact.core.api import router as core_router
 from skillspact.credentials.api import router as credentials_router
-from skillspact.intelligence.api import router as intelligence_router
 from skillspact.events.api import router as events_router
+from skillspact.intelligence.api import router as intelligence_router
 from skillspact.organisations.api import router as organisations_router
 from skillspact.taxonomy.api import router as taxonomy_router
 from skillspact.training.api import router as training_router

@@ -143,7 +143,7 @@ class Question(models.Model):
 
 
 class SurveyInvitation(BaseModel):
-    """A personal link to a survey sent by e-mail; never linked to the answers of an anonymous one."""
+    """A personal link to a survey sent by e-mail; never tied to an anonymous survey's answers."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail address"))
@@ -210,7 +210,7 @@ class Response(BaseModel):
 
 
 class Answer(models.Model):
-    """The answer to one question revision: a choice, choices, a number, a text or matrix ratings."""
+    """The answer to one question revision: choice(s), a number, a text or matrix ratings."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")

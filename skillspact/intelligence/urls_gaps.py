@@ -1,0 +1,5 @@
+"""URLs of the gaps pages (included by urls.py under the intelligence namespace)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

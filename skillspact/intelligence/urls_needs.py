@@ -1,0 +1,5 @@
+"""URLs of the needs pages (included by urls.py under the intelligence namespace)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -9,6 +9,7 @@ from skillspact.core.api import install_error_handlers
 from skillspact.core.api import router as core_router
 from skillspact.credentials.api import router as credentials_router
 from skillspact.events.api import router as events_router
+from skillspact.intelligence.api import router as intelligence_router
 from skillspact.organisations.api import router as organisations_router
 from skillspact.pathways.api import router as pathways_router
 from skillspact.taxonomy.api import router as taxonomy_router
@@ -37,3 +38,4 @@ api.add_router("/", training_router)
 api.add_router("/", credentials_router)
 api.add_router("/", enrolments_router)
 api.add_router("/", pathways_router)
+api.add_router("/", intelligence_router)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("skillspact.training.urls")),
     path("", include("skillspact.credentials.urls")),
     path("", include("skillspact.pathways.urls")),
+    path("", include("skillspact.intelligence.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "skillspact.training",
     "skillspact.credentials",
     "skillspact.pathways",
+    "skillspact.intelligence",
 ]
 
 MIDDLEWARE = [

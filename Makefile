@@ -53,6 +53,9 @@ bench: setup
 	$(PY) bench/meeting_scheduler.py
 	$(PY) bench/course_search.py
 	$(PY) bench/credentials_throughput.py
+	$(PY) bench/pathway_planner.py
+	$(PY) bench/job_ads_throughput.py
+	$(PY) bench/gap_query.py
 
 openapi: setup
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m skillspact export_openapi openapi.json

@@ -32,6 +32,7 @@ from skillspact.commitments import demo_data as commitments_demo
 from skillspact.consultations import demo_data as consultations_demo
 from skillspact.credentials import demo_data as credentials_demo
 from skillspact.events import demo_data as events_demo
+from skillspact.intelligence import demo_data as intelligence_demo
 from skillspact.organisations import demo_data, normalise, regions, selectors, services
 from skillspact.organisations.models import (
     Affiliation,
@@ -46,6 +47,7 @@ from skillspact.organisations.models import (
     WorkingGroupMeeting,
     WorkingGroupMembership,
 )
+from skillspact.pathways import demo_data as pathways_demo
 from skillspact.training import demo_data as training_demo
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published on purpose: it opens the demo
@@ -175,6 +177,14 @@ class Command(BaseCommand):
                 secretariat=User.objects.get(email=SECRETARIAT_EMAIL),
                 worker=User.objects.filter(email=WORKER_EMAIL).first(),
             ).text()
+            summary.pathways = pathways_demo.seed(
+                seed=seed,
+                secretariat=User.objects.get(email=SECRETARIAT_EMAIL),
+                worker=User.objects.filter(email=WORKER_EMAIL).first(),
+            ).text()
+            summary.intelligence = intelligence_demo.seed(
+                seed=seed, secretariat=User.objects.get(email=SECRETARIAT_EMAIL), stdout=None
+            ).text()
         progress.finish()
         selectors.directory_stats_forget()
         self.stdout.write(summary.text(seed))
@@ -224,6 +234,8 @@ class Summary:
     events: str = ""  # the lines of `events.demo_data.Seeded.text()`
     training: str = ""  # the lines of `training.demo_data.Seeded.text()`
     credentials: str = ""  # the line of `credentials.demo_data.Seeded.text()`
+    pathways: str = ""  # the lines of `pathways.demo_data.Seeded.text()`
+    intelligence: str = ""  # the lines of `intelligence.demo_data.Seeded.text()`
 
     def text(self, seed: int) -> str:
         states = ", ".join(
@@ -245,6 +257,8 @@ class Summary:
                 *([self.events] if self.events else []),
                 *([self.training] if self.training else []),
                 *([self.credentials] if self.credentials else []),
+                *([self.pathways] if self.pathways else []),
+                *([self.intelligence] if self.intelligence else []),
                 f"Demo logins, all with the password {DEMO_PASSWORD}:",
                 f"  {SECRETARIAT_EMAIL}  secretariat and admin",
                 f"  {CONTACT_EMAIL}      contact of a member organisation",

@@ -373,7 +373,13 @@ def _prune_dominated(
                 continue
             if da and db and use_window and (sb < sa or eb > ea):
                 continue
-            is_same = (hb, cb, mb, sb, eb, pb, ub, db) == (ha, ca, ma, sa, ea, pa, ua, da)
+            # Equal in every compared respect: only the smaller id dominates, so that one of
+            # two equivalent courses always stays (dates and the dated flag count only where
+            # they were compared above).
+            is_window_compared = use_window and da and db
+            is_same = (hb, cb, mb, pb, ub) == (ha, ca, ma, pa, ua) and (
+                not is_window_compared or (sb, eb) == (sa, ea)
+            )
             if is_same and b.id > a.id:
                 continue
             is_dominated = True
@@ -613,6 +619,12 @@ def _solve(
             cp.clear_hints()
             for i in range(n):
                 cp.add_hint(x[i], i in chosen)
+    if not is_optimal and len(objectives) == 1 and objectives[0] in ("hours", "cost"):
+        # No proof in time: every target skill still needs one of its courses, so the dearest
+        # of those cheapest-per-skill courses is a valid lower bound (instead of none at all).
+        measure = _measure(model, objectives[0])
+        if min_weight >= full and all(model.covers):
+            bound = max(bound, max(min(measure[i] for i in cands) for cands in model.covers))
     return _Solution(chosen, _weight_of(model, chosen), value, bound, is_optimal)
 
 

@@ -367,3 +367,20 @@ def test_the_planner_matches_brute_force_on_tiny_instances(given_):
     assert result.covered_weight == pytest.approx(weight)
     assert result.objective == pytest.approx(value)
     assert result.optimal is True
+
+
+def test_of_two_equivalent_courses_on_different_dates_one_is_kept():
+    # Same skills, hours and cost; only the dates differ, which the best plan does not compare.
+    given_ = instance(
+        [
+            course("spring", {S1}, 25, starts_on=date(2030, 3, 1), ends_on=date(2030, 3, 31)),
+            course("autumn", {S1}, 25, starts_on=date(2030, 9, 1), ends_on=date(2030, 9, 30)),
+        ],
+        [S1],
+    )
+
+    result = planner.plan(given_)
+
+    assert result.covered == [S1]
+    assert result.courses == ["autumn"]
+    assert result.optimal is True

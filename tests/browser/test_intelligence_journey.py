@@ -10,14 +10,11 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.urls import NoReverseMatch, Resolver404, resolve
 from playwright.sync_api import Page, expect
 
 from skillspact.accounts.models import User
-from skillspact.intelligence import respond
 from skillspact.intelligence.models import Response, Survey, SurveyInvitation
 from skillspact.taxonomy.tests.conftest import esco_folder, esco_v1  # noqa: F401
-from skillspact.taxonomy.tests.esco_files import O_NURSE, S_DATA, S_RISK
 from tests.browser.test_journeys import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,14 +28,6 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=f"/tmp/intel-{name}.png", full_page=True)  # noqa: S108
 
 
-def answering_pages_exist(path: str) -> bool:
-    try:
-        resolve(path)
-    except (Resolver404, NoReverseMatch):
-        return False
-    return True
-
-
 def answer_in_browser(page: Page) -> None:
     """The nurse answers on the respondent pages: profile, the matrix, then submit."""
     page.get_by_label(re.compile("Country")).first.select_option("ES")
@@ -46,30 +35,6 @@ def answer_in_browser(page: Page) -> None:
         box.check()
     page.get_by_role("button", name=re.compile("Submit|Send", re.I)).click()
     expect(page.get_by_text(re.compile("Thank you", re.I)).first).to_be_visible()
-
-
-def answer_with_services(invitation: SurveyInvitation) -> None:
-    """The same answers through the respondent services (when the pages are not there yet)."""
-    survey = invitation.survey
-    response = respond.response_start(survey=survey, invitation=invitation, language="en")
-    matrix = survey.questions.get(is_current=True, kind="skills_matrix")
-    respond.answers_save(
-        response=response,
-        answers={
-            matrix.key: {
-                S_RISK: {"proficiency": "2", "importance": "5"},
-                S_DATA: {"proficiency": "4", "importance": "4"},
-            }
-        },
-        profile={
-            "country": "ES",
-            "region": "ES21",
-            "stakeholder_type": "healthcare_provider",
-            "occupation_uri": O_NURSE,
-            "years_experience": "6",
-        },
-    )
-    respond.response_submit(response=response, invitation=invitation)
 
 
 def test_build_publish_invite_answer_and_read_results(
@@ -137,12 +102,9 @@ def test_build_publish_invite_answer_and_read_results(
     assert link is not None
     invitation = SurveyInvitation.objects.get(email=NURSE)
     assert link.group(1) == f"/s/i/{invitation.token}/"
-    if answering_pages_exist(link.group(1)):
-        nurse = new_page()
-        nurse.goto(link.group(1))
-        answer_in_browser(nurse)
-    else:
-        answer_with_services(invitation)
+    nurse = new_page()
+    nurse.goto(link.group(1))
+    answer_in_browser(nurse)
     assert Response.objects.filter(status="submitted").count() == 1
 
     # The results page shows the response and the matrix; the gap page lists the skills.

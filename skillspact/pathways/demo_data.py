@@ -10,8 +10,9 @@ credentials).
 * The demo worker (`worker@demo.skillspact.eu`) gets a plan toward clinical informatics
   specialist.
 
-The people are bulk-created with the demo password hash (the secretariat's) and no e-mail goes
-out: the demo enrolments are written as rows, the credential is issued with `notify=False`.
+The people are bulk-created without a usable password (only the published demo logins sign in;
+the demo health worker's plan shows the journey) and no e-mail goes out: the demo enrolments are
+written as rows, the credential is issued with `notify=False`.
 Without ESCO or the local roles, no plan is made.
 """
 
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from skillspact.accounts.models import User
@@ -121,7 +123,7 @@ def seed(
         User(
             email=w.email,
             full_name=w.full_name,
-            password=secretariat.password,
+            password=make_password(None),
             has_confirmed_email=True,
             date_joined=moment,
         )

@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db
 
 def seed(**options: Any) -> str:
     out = io.StringIO()
+    options = {"job_ads": 1_500, "survey_responses": 200, **options}
     call_command("seed_demo", organisations=60, stdout=out, stderr=io.StringIO(), **options)
     return out.getvalue()
 

@@ -236,7 +236,14 @@ def test_the_same_seed_gives_the_same_comments(people):
 
 def test_seed_demo_loads_the_consultations():
     out = io.StringIO()
-    call_command("seed_demo", organisations=60, stdout=out, stderr=io.StringIO())
+    call_command(
+        "seed_demo",
+        organisations=60,
+        job_ads=1_500,
+        survey_responses=200,
+        stdout=out,
+        stderr=io.StringIO(),
+    )
 
     assert (
         "  respondents     242 (closed 81, open 161); comments 156 and 350; 4 changes in "

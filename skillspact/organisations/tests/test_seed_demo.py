@@ -39,6 +39,8 @@ DEMO_LOGINS = [SECRETARIAT_EMAIL, CONTACT_EMAIL, WORKER_EMAIL]
 
 def seed(**options: Any) -> str:
     out = io.StringIO()
+    # The synthetic skills-intelligence data is kept small here; its own test checks it.
+    options = {"job_ads": 1_500, "survey_responses": 200, **options}
     call_command("seed_demo", organisations=60, stdout=out, stderr=io.StringIO(), **options)
     return out.getvalue()
 

@@ -60,7 +60,7 @@ def test_the_demo_pathways_seed_on_the_demo_catalogue(
     assert LearnerProfile.objects.count() == 4
     nurse = LearnerProfile.objects.get(user__email=demo_data.WORKERS[0].email)
     assert nurse.job_title == "Krankenschwester"
-    assert nurse.user.password == secretariat_officer.password
+    assert nurse.user.has_usable_password() is False
     worker_plan = Plan.objects.get(user=health_worker)
     assert worker_plan.target_uri.endswith(":clinical-informatics-specialist")
     plans = {p.user.email: p for p in Plan.objects.exclude(user=health_worker)}

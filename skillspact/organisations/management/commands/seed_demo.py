@@ -133,9 +133,30 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=2026, help="random seed; the same seed gives the same data"
         )
+        parser.add_argument(
+            "--job-ads",
+            type=int,
+            default=50_000,
+            metavar="N",
+            help="how many synthetic job ads to create (default 50,000)",
+        )
+        parser.add_argument(
+            "--survey-responses",
+            type=int,
+            default=4_000,
+            metavar="N",
+            help="how many synthetic survey responses to create over both waves (default 4,000)",
+        )
 
     def handle(
-        self, *args: Any, if_empty: bool, organisations: int, seed: int, **options: Any
+        self,
+        *args: Any,
+        if_empty: bool,
+        organisations: int,
+        seed: int,
+        job_ads: int,
+        survey_responses: int,
+        **options: Any,
     ) -> None:
         if organisations < 1:
             raise CommandError("--organisations must be at least 1.")
@@ -183,7 +204,11 @@ class Command(BaseCommand):
                 worker=User.objects.filter(email=WORKER_EMAIL).first(),
             ).text()
             summary.intelligence = intelligence_demo.seed(
-                seed=seed, secretariat=User.objects.get(email=SECRETARIAT_EMAIL), stdout=None
+                seed=seed,
+                secretariat=User.objects.get(email=SECRETARIAT_EMAIL),
+                stdout=None,
+                job_ads=job_ads,
+                responses=survey_responses,
             ).text()
         progress.finish()
         selectors.directory_stats_forget()

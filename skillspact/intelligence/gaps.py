@@ -287,11 +287,7 @@ def _occupations_of(filters: GapFilters) -> list[str] | None:
 def _isco_occupations(prefix: str) -> set[str]:
     from skillspact.taxonomy import selectors as taxonomy
 
-    esco = taxonomy.version_default()
-    if esco is None:
-        return set()
-    # The taxonomy's own filter of occupations by ISCO-08 code prefix.
-    return taxonomy._concept_uris_filtered(esco, "occupation", None, prefix, None) or set()
+    return taxonomy.occupation_uris_in_isco_group(isco_group=prefix)
 
 
 def _collection_skills(collection: str) -> set[str] | None:
@@ -299,10 +295,7 @@ def _collection_skills(collection: str) -> set[str] | None:
         return None
     from skillspact.taxonomy import selectors as taxonomy
 
-    esco = taxonomy.version_default()
-    if esco is None:
-        return set()
-    return taxonomy._concept_uris_filtered(esco, "skill", collection, None, None) or set()
+    return taxonomy.skill_uris_in_collection(collection=collection)
 
 
 def _ratings(filters: GapFilters, occupations: list[str] | None) -> QuerySet[SkillRating]:

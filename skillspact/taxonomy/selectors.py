@@ -241,6 +241,26 @@ def _concept_uris_filtered(
     return uris
 
 
+def skill_uris_in_collection(
+    *, collection: str, version: EscoVersion | str | None = None
+) -> set[str]:
+    """The URIs of the skills in an ESCO collection (digital, green, ...) of `version`."""
+    esco = _version(version)
+    if esco is None or not collection:
+        return set()
+    return _concept_uris_filtered(esco, ConceptType.SKILL, collection, None, None) or set()
+
+
+def occupation_uris_in_isco_group(
+    *, isco_group: str, version: EscoVersion | str | None = None
+) -> set[str]:
+    """The URIs of the occupations under an ISCO-08 code prefix of `version`."""
+    esco = _version(version)
+    if esco is None or not isco_group.strip():
+        return set()
+    return _concept_uris_filtered(esco, ConceptType.OCCUPATION, None, isco_group, None) or set()
+
+
 def _concept_search_in_database(
     *,
     esco: EscoVersion,

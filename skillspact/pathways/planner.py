@@ -36,8 +36,11 @@ course of the unfiltered catalogue that covers them.
 
 from __future__ import annotations
 
+import gc
+import heapq
 import math
 import time
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -50,6 +53,7 @@ HOURS_SCALE = 100  # hundredths of an hour
 COST_SCALE = 100  # cents
 WEIGHT_SCALE = 1000
 SEED = 20_261_203
+MAX_ORDINAL = date.max.toordinal() + 1
 
 
 @dataclass(frozen=True)
@@ -137,18 +141,63 @@ class _Prepared:
     capacity_hours: float | None  # self-paced hours that fit before the deadline
 
 
-_INDEX: list[Any] = [None, None]  # (courses tuple, skill -> course ids): reused while same
+@dataclass
+class _Catalogue:
+    """What a plan reads of every course, built once per catalogue (the same tuple of courses)
+    and reused by every plan against it: ids, the skill index, and per-course arrays."""
+
+    courses: tuple[CourseOption, ...]
+    by_id: dict[str, CourseOption]
+    position: dict[str, int]
+    index: dict[str, list[str]]  # skill -> course ids
+    positions: dict[str, Any]  # skill -> numpy array of course positions
+    hours: Any
+    cost: Any
+    mode: Any  # index in MODES, len(MODES) for an unknown mode
+    dated: Any
+    start: Any  # ordinals of the first and last day, 0 when self-paced
+    end: Any
+    has_prerequisites: Any
+
+
+_CATALOGUE: list[_Catalogue] = []  # the last catalogue planned against
+
+
+def _catalogue_of(courses: tuple[CourseOption, ...]) -> _Catalogue:
+    if _CATALOGUE and _CATALOGUE[0].courses is courses:
+        return _CATALOGUE[0]
+    import numpy as np
+
+    index: dict[str, list[str]] = {}
+    spread: dict[str, list[int]] = {}
+    for position, course in enumerate(courses):
+        for skill in course.skills:
+            index.setdefault(skill, []).append(course.id)
+            spread.setdefault(skill, []).append(position)
+    spans = [_span(c) if _is_dated(c) else None for c in courses]
+    catalogue = _Catalogue(
+        courses=courses,
+        by_id={course.id: course for course in courses},
+        position={course.id: position for position, course in enumerate(courses)},
+        index=index,
+        positions={skill: np.array(p, dtype=np.int64) for skill, p in spread.items()},
+        hours=np.array([c.hours for c in courses], dtype=float),
+        cost=np.array([c.cost for c in courses], dtype=float),
+        mode=np.array(
+            [MODES.index(c.mode) if c.mode in MODES else len(MODES) for c in courses],
+            dtype=np.int64,
+        ),
+        dated=np.array([span is not None for span in spans], dtype=bool),
+        start=np.array([span[0].toordinal() if span else 0 for span in spans], dtype=np.int64),
+        end=np.array([span[1].toordinal() if span else 0 for span in spans], dtype=np.int64),
+        has_prerequisites=np.array([bool(c.prerequisites) for c in courses], dtype=bool),
+    )
+    _CATALOGUE[:] = [catalogue]
+    return catalogue
 
 
 def _skill_index(courses: tuple[CourseOption, ...]) -> dict[str, list[str]]:
-    if _INDEX[0] is courses:
-        return _INDEX[1]  # type: ignore[no-any-return]
-    index: dict[str, list[str]] = {}
-    for course in courses:
-        for skill in course.skills:
-            index.setdefault(skill, []).append(course.id)
-    _INDEX[0], _INDEX[1] = courses, index
-    return index
+    return _catalogue_of(courses).index
 
 
 def _is_dated(course: CourseOption) -> bool:
@@ -186,22 +235,122 @@ def _own_blocks(instance: PlanInstance, course: CourseOption) -> set[str]:
     return reasons
 
 
+def _screen(prepared: _Prepared, catalogue: _Catalogue, *, is_best_only: bool) -> list[str]:
+    """The ids of the courses teaching a missing skill that are worth a closer look, from the
+    catalogue's arrays in bulk: out are completed courses, courses without prerequisites that
+    break a rule on their own (`_alone_blocks` says which, when asked), and, for the best plan
+    alone, courses teaching one missing skill that another such course teaches at no more of
+    what the plan compares. Courses with prerequisites are always looked at closer."""
+    import numpy as np
+
+    instance = prepared.instance
+    arrays = [catalogue.positions[uri] for uri in prepared.missing if uri in catalogue.positions]
+    if not arrays:
+        return []
+    counts = np.bincount(np.concatenate(arrays), minlength=len(catalogue.courses))
+    useful = np.flatnonzero(counts)
+    plain = ~catalogue.has_prerequisites[useful]
+    ok = np.ones(len(useful), dtype=bool)
+    hours, cost = catalogue.hours[useful], catalogue.cost[useful]
+    dated = catalogue.dated[useful]
+    if instance.modes is not None:
+        allowed = [MODES.index(m) for m in instance.modes if m in MODES]
+        ok &= np.isin(catalogue.mode[useful], allowed)
+    if instance.max_hours is not None:
+        ok &= hours <= instance.max_hours + 1e-9
+    if instance.max_cost is not None:
+        ok &= cost <= instance.max_cost + 1e-9
+    if instance.today is not None:
+        ok &= ~dated | (catalogue.start[useful] >= instance.today.toordinal())
+    if instance.deadline is not None:
+        deadline = instance.deadline.toordinal()
+        ok &= ~dated | (catalogue.end[useful] <= deadline)
+        if instance.today is not None and instance.hours_per_week:
+            days = np.ceil(hours / instance.hours_per_week * 7)
+            ok &= dated | (instance.today.toordinal() + days <= deadline)
+    if prepared.capacity_hours is not None:
+        ok &= dated | (hours <= prepared.capacity_hours)
+    keep = ~plain | ok
+    if instance.completed:
+        done = [catalogue.position[c] for c in instance.completed if c in catalogue.position]
+        keep &= ~np.isin(useful, done)
+    courses = catalogue.courses
+    if is_best_only:
+        # One missing skill, no prerequisites: compared only with courses like it. A course
+        # the EQF rule may touch (a level above the starting one) only with self-paced ones
+        # of its own level; dated ones of those levels are left to `_prune_dominated`.
+        single = plain & ok & keep & (counts[useful] == 1)
+        where = np.flatnonzero(single)
+        missing_index = {uri: k for k, uri in enumerate(prepared.missing)}
+        use_hours = (
+            instance.objective == "hours"
+            or instance.max_hours is not None
+            or prepared.capacity_hours is not None
+        )
+        use_cost = instance.objective == "cost" or instance.max_cost is not None
+        has_capacity = prepared.capacity_hours is not None
+        start_level = instance.start_eqf_level
+        entries = []
+        for w in where.tolist():
+            course = courses[int(useful[w])]
+            level = course.eqf_level
+            is_free = start_level is None or level is None or level <= start_level
+            if not is_free and dated[w]:
+                continue
+            uri = next(u for u in course.skills if u in missing_index)
+            entries.append(
+                (
+                    missing_index[uri],
+                    -1 if is_free else level,
+                    bool(dated[w]) and has_capacity,
+                    course.hours if use_hours else 0.0,
+                    course.cost if use_cost else 0.0,
+                    course.id,
+                    w,
+                )
+            )
+        entries.sort()
+        group: tuple[int, int | None, bool] | None = None
+        least = math.inf
+        for skill, level_class, kind, _h, c, _id, w in entries:
+            if (skill, level_class, kind) != group:
+                group, least = (skill, level_class, kind), math.inf
+            if c < least:
+                least = c
+            else:
+                keep[w] = False  # a course before it takes no more hours and no more cost
+    return [courses[int(i)].id for i in useful[keep].tolist()]
+
+
+def _alone_blocks(prepared: _Prepared, course: CourseOption) -> set[str]:
+    """Why a course without prerequisites is out on its own (as `visit` in `_prepare`)."""
+    instance = prepared.instance
+    reasons = _own_blocks(instance, course)
+    if not _is_dated(course):
+        days = _self_paced_days(instance, course.hours)
+        if instance.today is not None and days is not None:
+            end = instance.today + timedelta(days=math.ceil(days))
+            if instance.deadline is not None and end > instance.deadline:
+                reasons.add("deadline")
+        if prepared.capacity_hours is not None and course.hours > prepared.capacity_hours:
+            reasons.add("deadline")
+    return reasons
+
+
 def _prepare(instance: PlanInstance, *, is_best_only: bool = False) -> _Prepared:
     missing: dict[str, float] = {}
     for target in instance.target:
         if target.uri not in instance.held and target.uri not in missing:
             missing[target.uri] = target.weight
-    by_id = {course.id: course for course in instance.courses}
+    catalogue = _catalogue_of(instance.courses)
+    by_id = catalogue.by_id
     capacity = None
     if instance.today and instance.hours_per_week and instance.deadline:
         capacity = max(0, (instance.deadline - instance.today).days) / 7 * instance.hours_per_week
     prepared = _Prepared(instance, missing, by_id, {}, {}, [], {}, {}, capacity)
     if not missing:
         return prepared
-    index = _skill_index(instance.courses)
-    useful_ids: set[str] = set()
-    for uri in missing:
-        useful_ids.update(index.get(uri, ()))
+    useful_ids = _screen(prepared, catalogue, is_best_only=is_best_only)
     # The useful courses and their prerequisite chains, each checked on its own.
     state: dict[str, int] = {}  # 1 = in progress, 2 = done
 
@@ -251,7 +400,7 @@ def _prepare(instance: PlanInstance, *, is_best_only: bool = False) -> _Prepared
         prepared.end[course_id] = end
         return True
 
-    alive = [by_id[c] for c in sorted(useful_ids) if c not in instance.completed and visit(c)]
+    alive = [by_id[c] for c in sorted(useful_ids) if visit(c)]
     chosen: dict[str, CourseOption] = {}
 
     def add(course: CourseOption) -> None:
@@ -269,25 +418,32 @@ def _prepare(instance: PlanInstance, *, is_best_only: bool = False) -> _Prepared
         done_levels = {
             by_id[c].eqf_level for c in instance.completed if c in by_id and by_id[c].eqf_level
         }
+        dependents: dict[str, list[str]] = {}
+        for course in chosen.values():
+            for p in prepared.pending[course.id]:
+                dependents.setdefault(p, []).append(course.id)
         changed = True
         while changed:
             changed = False
-            by_level: dict[int, list[CourseOption]] = {}
+            # Per level, the earliest end among its courses (0: an unknown end, which can
+            # precede anything): a course needs one of the level below ending before it starts.
+            earliest: dict[int, int] = {}
             for course in chosen.values():
                 if course.eqf_level is not None:
-                    by_level.setdefault(course.eqf_level, []).append(course)
+                    end = prepared.end.get(course.id)
+                    ordinal = end.toordinal() if end else 0
+                    if ordinal < earliest.get(course.eqf_level, MAX_ORDINAL):
+                        earliest[course.eqf_level] = ordinal
             for course in list(chosen.values()):
                 level = course.eqf_level
                 if level is None or level <= start_level + 1 or level - 1 in done_levels:
                     continue
                 if course.id not in chosen:
                     continue
-                if not any(
-                    other.id in chosen and _can_precede(prepared, other, course)
-                    for other in by_level.get(level - 1, ())
-                ):
+                below = earliest.get(level - 1)
+                if below is None or (_is_dated(course) and below >= _span(course)[0].toordinal()):
                     prepared.blocked.setdefault(course.id, set()).add("eqf_level")
-                    _drop(chosen, course.id, prepared)
+                    _drop(chosen, course.id, prepared, dependents)
                     changed = True
     for course in chosen.values():
         prepared.useful[course.id] = course.skills & missing.keys()
@@ -297,13 +453,18 @@ def _prepare(instance: PlanInstance, *, is_best_only: bool = False) -> _Prepared
     return prepared
 
 
-def _drop(chosen: dict[str, CourseOption], course_id: str, prepared: _Prepared) -> None:
+def _drop(
+    chosen: dict[str, CourseOption],
+    course_id: str,
+    prepared: _Prepared,
+    dependents: Mapping[str, list[str]],
+) -> None:
     """Remove a course and every course that needs it."""
     chosen.pop(course_id, None)
-    for other in list(chosen.values()):
-        if course_id in prepared.pending.get(other.id, ()):
-            prepared.blocked.setdefault(other.id, set()).add("prerequisites")
-            _drop(chosen, other.id, prepared)
+    for other in dependents.get(course_id, ()):
+        if other in chosen:
+            prepared.blocked.setdefault(other, set()).add("prerequisites")
+            _drop(chosen, other, prepared, dependents)
 
 
 def _can_precede(prepared: _Prepared, first: CourseOption, then: CourseOption) -> bool:
@@ -311,6 +472,30 @@ def _can_precede(prepared: _Prepared, first: CourseOption, then: CourseOption) -
         return True
     end = prepared.end.get(first.id)
     return end is None or end < _span(then)[0]
+
+
+def _done_levels(prepared: _Prepared) -> set[int]:
+    instance = prepared.instance
+    return {
+        level
+        for c in instance.completed
+        if c in prepared.by_id and (level := prepared.by_id[c].eqf_level) is not None
+    }
+
+
+def _eqf_roles(prepared: _Prepared, courses: list[CourseOption]) -> dict[str, tuple[bool, bool]]:
+    """Course id -> (needs an EQF step before it, can be the step of a course that needs one)."""
+    start = prepared.instance.start_eqf_level
+    done = _done_levels(prepared)
+    needs = {
+        c.id: c.eqf_level is not None
+        and start is not None
+        and c.eqf_level > start + 1
+        and c.eqf_level - 1 not in done
+        for c in courses
+    }
+    wanted = {c.eqf_level - 1 for c in courses if needs[c.id] and c.eqf_level is not None}
+    return {c.id: (needs[c.id], c.eqf_level in wanted) for c in courses}
 
 
 def _prune_dominated(
@@ -331,62 +516,124 @@ def _prune_dominated(
     use_cost = not is_best_only or instance.objective == "cost" or instance.max_cost is not None
     use_mode = not is_best_only
     use_window = not is_best_only or has_eqf
+    role = _eqf_roles(prepared, courses) if has_eqf else {}
     keys = {}
     for c in courses:
         dated = _is_dated(c)
         start, end = _span(c) if dated else (date.min, date.min)
+        needs, supports = role.get(c.id, (False, False))
+        # For the best plan, a course that neither needs an EQF step nor can be one is free of
+        # the rule: its level and dates do not matter (level None, no window compared).
+        has_role = not is_best_only or needs or supports
         keys[c.id] = (
             c.hours if use_hours else 0.0,
             c.cost if use_cost else 0.0,
             -MODE_RANK.get(c.mode, 0) if use_mode else 0,
-            c.eqf_level if (has_eqf or not is_best_only) else None,
+            c.eqf_level if ((has_eqf and has_role) or not is_best_only) else None,
             dated,
             start,
             end,
             frozenset(prepared.pending[c.id]),
             prepared.useful[c.id],
+            needs,
+            has_role,
         )
-    covering: dict[str, list[CourseOption]] = {}
-    for course in courses:
+    # Courses in an order where a dominating course comes first (least measure, then the most
+    # useful skills, the most online mode, the fewest prerequisites, the smallest id); each one
+    # is compared only with the courses kept before it (dominance is transitive) that cover its
+    # rarest useful skill.
+    order = sorted(
+        courses,
+        key=lambda c: (
+            keys[c.id][0],
+            keys[c.id][1],
+            -len(keys[c.id][8]),
+            keys[c.id][2],
+            len(keys[c.id][7]),
+            c.id,
+        ),
+    )
+    bit = {uri: 1 << k for k, uri in enumerate(prepared.missing)}
+    mask = {c.id: sum(bit[uri] for uri in prepared.useful[c.id]) for c in courses}
+
+    def group_of(key: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """Courses that may dominate each other share a group, or a course outside the EQF
+        rule is dominated by one that needs no step (group None, or a step-only level)."""
+        level, dated, has_role = key[3], key[4], key[10]
+        if not has_role:
+            return None
+        return (level, dated if use_window else None)
+
+    step_only = sorted(
+        {group_of(k) for k in keys.values() if k[10] and not k[9]} - {None},
+        key=repr,
+    )
+    # Per (useful skill, group): the kept courses covering it as (useful-skill mask, key, id),
+    # and per useful skill the least second measure kept (a quick "nothing can dominate").
+    kept_by: dict[tuple[str, Any], list[tuple[int, tuple[Any, ...], str]]] = {}
+    least_second: dict[str, float] = {}
+    kept_ids: set[str] = set()
+
+    def keep(course: CourseOption) -> None:
+        kept_ids.add(course.id)
+        key = keys[course.id]
+        entry, group = (mask[course.id], key, course.id), group_of(key)
         for uri in prepared.useful[course.id]:
-            covering.setdefault(uri, []).append(course)
-    for group in covering.values():
-        group.sort(key=lambda c: (keys[c.id][0], keys[c.id][1], c.id))
-    kept = []
-    for a in courses:
+            kept_by.setdefault((uri, group), []).append(entry)
+            if key[1] < least_second.get(uri, math.inf):
+                least_second[uri] = key[1]
+
+    empty: list[tuple[int, tuple[Any, ...], str]] = []
+    for a in order:
         useful_a = prepared.useful[a.id]
         if a.id in needed:
-            kept.append(a)
+            keep(a)
             continue
         if not useful_a:
             continue
-        ha, ca, ma, la, da, sa, ea, pa, ua = keys[a.id]
-        rarest = min(useful_a, key=lambda uri: len(covering[uri]))
+        key_a = keys[a.id]
+        ha, ca, ma, la, da, sa, ea, pa, ua, na, ra = key_a
+        if any(least_second.get(uri, math.inf) > ca for uri in useful_a):
+            keep(a)
+            continue
+        groups = [group_of(key_a)] if ra else [None, *step_only]
+
+        def rivals(uri: str) -> list[tuple[int, tuple[Any, ...], str]]:
+            lists = [kept_by.get((uri, g), empty) for g in groups]  # noqa: B023
+            return lists[0] if len(lists) == 1 else [e for lst in lists for e in lst]
+
+        mask_a = mask[a.id]
+        rarest = min(
+            useful_a, key=lambda uri: sum(len(kept_by.get((uri, g), empty)) for g in groups)
+        )
         is_dominated = False
-        for b in covering[rarest]:
-            hb, cb, mb, lb, db, sb, eb, pb, ub = keys[b.id]
-            if hb > ha:
-                break
-            if b is a or cb > ca or mb > ma or lb != la or not pb <= pa or not ua <= ub:
+        for mask_b, key_b, b_id in rivals(rarest):
+            if mask_a & ~mask_b:
                 continue
-            if db != da and (not is_best_only or use_window or (db is False and has_capacity)):
+            hb, cb, mb, lb, db, sb, eb, pb, ub, nb, rb = key_b
+            if hb > ha or cb > ca or mb > ma or not pb <= pa:
                 continue
-            if da and db and use_window and (sb < sa or eb > ea):
+            if ra and lb != la or not ra and nb:
+                continue
+            window = use_window and ra
+            if db != da and (not is_best_only or window or (db is False and has_capacity)):
+                continue
+            if da and db and window and (sb < sa or eb > ea):
                 continue
             # Equal in every compared respect: only the smaller id dominates, so that one of
             # two equivalent courses always stays (dates and the dated flag count only where
             # they were compared above).
-            is_window_compared = use_window and da and db
+            is_window_compared = window and da and db
             is_same = (hb, cb, mb, pb, ub) == (ha, ca, ma, pa, ua) and (
                 not is_window_compared or (sb, eb) == (sa, ea)
             )
-            if is_same and b.id > a.id:
+            if is_same and b_id > a.id:
                 continue
             is_dominated = True
             break
         if not is_dominated:
-            kept.append(a)
-    return kept
+            keep(a)
+    return [c for c in courses if c.id in kept_ids]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -404,7 +651,11 @@ class _Model:
     hours: list[int]
     cost: list[int]
     prereqs: list[list[int]]
-    supports: list[list[int]]  # for a course needing an EQF step: the courses that can be it
+    # For a course needing an EQF step: (level, stop): the first `stop` courses of
+    # `by_level[level]` (ordered by earliest end) can be that step. None: no step needed.
+    supports: list[tuple[int, int] | None]
+    by_level: dict[int, list[int]]
+    level_position: list[int]  # position in by_level[its level], -1 without a level
     is_self_paced: list[bool]
     off_hours: list[int]  # 2 x in-person hours + blended hours: the "online" variant's measure
     end_days: list[int]  # days from the reference date to the earliest end, 0 if unknown
@@ -420,20 +671,29 @@ def _model_of(prepared: _Prepared) -> _Model:
     for i, c in enumerate(cands):
         for uri in prepared.useful[c.id]:
             covers[skill_pos[uri]].append(i)
-    supports: list[list[int]] = []
-    done_levels = {prepared.by_id[c].eqf_level for c in instance.completed if c in prepared.by_id}
-    at_level: dict[int, list[int]] = {}
+    supports: list[tuple[int, int] | None] = []
+    done_levels = _done_levels(prepared)
+    # Courses of each level by their earliest end (unknown ends first: they can precede any).
+    ordered: dict[int, list[tuple[int, int]]] = {}
     for j, d in enumerate(cands):
         if d.eqf_level is not None:
-            at_level.setdefault(d.eqf_level, []).append(j)
+            end = prepared.end.get(d.id)
+            ordered.setdefault(d.eqf_level, []).append((end.toordinal() if end else 0, j))
+    for group in ordered.values():
+        group.sort()
+    level_position = [-1] * len(cands)
+    for group in ordered.values():
+        for place, (_end, j) in enumerate(group):
+            level_position[j] = place
     for c in cands:
         level, start = c.eqf_level, instance.start_eqf_level
         if start is None or level is None or level <= start + 1 or level - 1 in done_levels:
-            supports.append([])
-        else:
-            supports.append(
-                [j for j in at_level.get(level - 1, ()) if _can_precede(prepared, cands[j], c)]
-            )
+            supports.append(None)
+            continue
+        group = ordered.get(level - 1, [])
+        # A step must end before a dated course starts; anything can precede a self-paced one.
+        stop = bisect_left(group, (_span(c)[0].toordinal(), -1)) if _is_dated(c) else len(group)
+        supports.append((level - 1, stop))
     ends = [prepared.end.get(c.id) for c in cands]
     known = [e for e in ends if e is not None]
     reference = instance.today or (min(known) if known else None)
@@ -446,6 +706,8 @@ def _model_of(prepared: _Prepared) -> _Model:
         cost=[round(c.cost * COST_SCALE) for c in cands],
         prereqs=[[position[p] for p in prepared.pending[c.id]] for c in cands],
         supports=supports,
+        by_level={level: [j for _end, j in group] for level, group in ordered.items()},
+        level_position=level_position,
         is_self_paced=[not _is_dated(c) for c in cands],
         off_hours=[round(c.hours * HOURS_SCALE) * (2 - MODE_RANK.get(c.mode, 0)) for c in cands],
         end_days=[
@@ -479,7 +741,8 @@ def _limits(prepared: _Prepared) -> tuple[int | None, int | None, int | None]:
 
 
 def _greedy(prepared: _Prepared, model: _Model, kind: str) -> set[int]:
-    """Most new weight per unit of measure, with prerequisites, within the limits."""
+    """Most new weight per unit of measure, with prerequisites, within the limits. Lazy: a
+    course's ratio is recomputed only when it comes to the top of the heap."""
     max_hours, max_cost, capacity = _limits(prepared)
     measure = _measure(model, kind) if kind != "finish" else model.hours
     n = len(model.ids)
@@ -492,44 +755,67 @@ def _greedy(prepared: _Prepared, model: _Model, kind: str) -> set[int]:
                     seen.add(p)
                     stack.append(p)
         closure.append(seen)
-    skill_sets = [set() for _ in range(n)]  # type: list[set[int]]
+    skill_sets: list[list[int]] = [[] for _ in range(n)]
     for k, cands in enumerate(model.covers):
         for i in cands:
-            skill_sets[i].add(k)
+            skill_sets[i].append(k)
     chosen: set[int] = set()
     covered: set[int] = set()
     used = [0, 0, 0]
-    while True:
-        best, best_ratio = None, 0.0
-        for i in range(n):
-            if i in chosen:
-                continue
-            add = closure[i] - chosen
-            gain = sum(model.weight[k] for j in add for k in skill_sets[j] - covered)
-            if gain <= 0:
-                continue
-            hours = sum(model.hours[j] for j in add)
-            cost = sum(model.cost[j] for j in add)
-            paced = sum(model.hours[j] for j in add if model.is_self_paced[j])
-            if (
-                (max_hours is not None and used[0] + hours > max_hours)
-                or (max_cost is not None and used[1] + cost > max_cost)
-                or (capacity is not None and used[2] + paced > capacity)
-            ):
-                continue
-            ratio = gain / (sum(measure[j] for j in add) + 1)
-            if ratio > best_ratio:
-                best, best_ratio = i, ratio
-        if best is None:
-            break
+
+    def ratio(i: int) -> float | None:
+        """New weight per unit of measure, or None when the course can no longer help."""
+        add = closure[i] - chosen
+        gain = sum(model.weight[k] for j in add for k in skill_sets[j] if k not in covered)
+        if gain <= 0:
+            return None
+        hours = sum(model.hours[j] for j in add)
+        cost = sum(model.cost[j] for j in add)
+        paced = sum(model.hours[j] for j in add if model.is_self_paced[j])
+        if (
+            (max_hours is not None and used[0] + hours > max_hours)
+            or (max_cost is not None and used[1] + cost > max_cost)
+            or (capacity is not None and used[2] + paced > capacity)
+        ):
+            return None
+        return gain / (sum(measure[j] for j in add) + 1)
+
+    heap = [(-value, i) for i in range(n) if (value := ratio(i)) is not None]
+    heapq.heapify(heap)
+    while heap:
+        _stale, best = heapq.heappop(heap)
+        if best in chosen:
+            continue
+        value = ratio(best)
+        if value is None:
+            continue
+        if heap and (-value, best) > heap[0]:
+            heapq.heappush(heap, (-value, best))
+            continue
         add = closure[best] - chosen
         chosen |= add
         used[0] += sum(model.hours[j] for j in add)
         used[1] += sum(model.cost[j] for j in add)
         used[2] += sum(model.hours[j] for j in add if model.is_self_paced[j])
         for j in add:
-            covered |= skill_sets[j]
+            covered.update(skill_sets[j])
     return chosen
+
+
+def _best_greedy(prepared: _Prepared, model: _Model, kind: str) -> set[int]:
+    """The greedy by the objective, and by each limited measure: the most weight, then the
+    least objective."""
+    instance = prepared.instance
+    kinds = [kind]
+    if kind != "hours" and (instance.max_hours is not None or prepared.capacity_hours):
+        kinds.append("hours")
+    if kind != "cost" and instance.max_cost is not None:
+        kinds.append("cost")
+    measure = _measure(model, kind)
+    return max(
+        (_greedy(prepared, model, k) for k in kinds),
+        key=lambda chosen: (_weight_of(model, chosen), -sum(measure[i] for i in chosen)),
+    )
 
 
 @dataclass
@@ -541,6 +827,59 @@ class _Solution:
     is_optimal: bool
 
 
+def _add_steps(cp: Any, model: _Model, x: list[Any]) -> None:
+    """EQF steps: a chosen course needing one implies some course of the level below among
+    the first `stop` by end. One "some of the first k" literal per distinct stop, chained, so
+    the model grows with the courses, not with courses x possible steps."""
+    stops: dict[int, set[int]] = {}
+    for step in model.supports:
+        if step is not None:
+            stops.setdefault(step[0], set()).add(step[1])
+    prefix: dict[tuple[int, int], Any] = {}
+    for level, wanted in stops.items():
+        group = model.by_level.get(level, [])
+        previous, begin = None, 0
+        for stop in sorted(wanted):
+            if stop == 0:
+                continue
+            literal = cp.new_bool_var(f"step{level}_{stop}")
+            members = [x[j] for j in group[begin:stop]]
+            cp.add_bool_or(
+                [*members, *([previous] if previous is not None else [])]
+            ).only_enforce_if(literal)
+            prefix[(level, stop)] = literal
+            previous, begin = literal, stop
+    for i, step in enumerate(model.supports):
+        if step is None:
+            continue
+        if step[1] == 0:
+            cp.add(x[i] == 0)
+        else:
+            cp.add_implication(x[i], prefix[step])
+
+
+def _has_step(model: _Model, i: int, chosen: set[int]) -> bool:
+    """Whether `chosen` holds an EQF step for course i (or i needs none)."""
+    step = model.supports[i]
+    if step is None:
+        return True
+    level, stop = step
+    group = model.by_level.get(level, [])
+    # A course j is among the first `stop` of the level when its position there is below
+    # `stop` and the course at that position is j itself (positions are per level).
+    return any(
+        0 <= (position := model.level_position[j]) < stop and group[position] == j for j in chosen
+    )
+
+
+def _time_limit(solver: Any, seconds: float) -> None:
+    """A limit in CP-SAT's deterministic time (about seconds of work on a quiet core), so that
+    the same instance gives the same plan however busy the machine; wall time is capped at
+    four times that."""
+    solver.parameters.max_deterministic_time = max(0.01, seconds)
+    solver.parameters.max_time_in_seconds = max(0.04, 4 * seconds)
+
+
 def _solve(
     prepared: _Prepared,
     model: _Model,
@@ -550,7 +889,11 @@ def _solve(
     hint: set[int],
     seconds: float,
 ) -> _Solution:
-    """Maximise weight (min_weight None) or, at min_weight, minimise `objectives` in order."""
+    """Maximise weight (min_weight None) or, at min_weight, minimise `objectives` in order.
+
+    With min_weight None and one objective, both at once: maximise weight x W - measure, where W
+    exceeds any measure a plan can take, so that weight comes first; the solution's value and
+    bound are then the measure's at the weight found, and `is_optimal` says both are proven."""
     from ortools.sat.python import cp_model
 
     n = len(model.ids)
@@ -561,8 +904,7 @@ def _solve(
         cp.add_hint(x[i], i in hint)
         for p in model.prereqs[i]:
             cp.add_implication(x[i], x[p])
-        if model.supports[i]:
-            cp.add_bool_or([x[j] for j in model.supports[i]]).only_enforce_if(x[i])
+    _add_steps(cp, model, x)
     if max_hours is not None:
         cp.add(sum(model.hours[i] * x[i] for i in range(n)) <= max_hours)
     if max_cost is not None:
@@ -583,10 +925,36 @@ def _solve(
             cp.add(weight_expr >= min_weight)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
+    # The LP relaxation with cuts proves set covers of this size quickly; presolve, probing and
+    # the zero-half and MIR cuts cost more than they save on these models (measured with
+    # bench/pathway_planner.py: p95 solve time about halved, as many plans proven optimal).
+    solver.parameters.linearization_level = 2
+    solver.parameters.cp_model_presolve = False
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.add_zero_half_cuts = False
+    solver.parameters.add_mir_cuts = False
     solver.parameters.random_seed = SEED
+    if min_weight is None and objectives:
+        measure = _measure(model, objectives[0])
+        limit = {"hours": max_hours, "cost": max_cost}.get(objectives[0])
+        scale = min(sum(measure), limit if limit is not None else sum(measure)) + 1
+        measure_expr = sum(measure[i] * x[i] for i in range(n))
+        cp.maximize(scale * weight_expr - measure_expr)
+        _time_limit(solver, seconds)
+        status = solver.solve(cp)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return _Solution(hint, _weight_of(model, hint), 0, 0, False)
+        chosen = {i for i in range(n) if solver.boolean_value(x[i])}
+        weight = _weight_of(model, chosen)
+        value = sum(measure[i] for i in chosen)
+        best = math.floor(solver.best_objective_bound + 1e-6)
+        # A plan of more weight would score above weight x W: the bound rules that out when it
+        # is at most weight x W, and then bounds the measure at this weight.
+        bound = scale * weight - best if best <= scale * weight else 0
+        return _Solution(chosen, weight, value, max(0, bound), status == cp_model.OPTIMAL)
     if min_weight is None:
         cp.maximize(weight_expr)
-        solver.parameters.max_time_in_seconds = max(0.01, seconds)
+        _time_limit(solver, seconds)
         status = solver.solve(cp)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _Solution(hint, _weight_of(model, hint), 0, 0, False)
@@ -605,7 +973,7 @@ def _solve(
             measure = _measure(model, kind)
             expr = sum(measure[i] * x[i] for i in range(n))
         cp.minimize(expr)
-        solver.parameters.max_time_in_seconds = max(0.01, seconds / len(objectives))
+        _time_limit(solver, seconds / len(objectives))
         status = solver.solve(cp)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             is_optimal = False
@@ -637,7 +1005,7 @@ def _trim(model: _Model, chosen: set[int]) -> set[int]:
         rest = kept - {i}
         if any(i in model.prereqs[j] for j in rest):
             continue
-        if any(model.supports[j] and not rest & set(model.supports[j]) for j in rest):
+        if not all(_has_step(model, j, rest) for j in rest):
             continue
         if _weight_of(model, rest) >= weight:
             kept = rest
@@ -670,9 +1038,19 @@ def plan_variants(
     instance: PlanInstance, *, variants: Iterable[str] = ("best", "fastest", "cheapest", "online")
 ) -> dict[str, PlanResult]:
     """The best plan and alternatives, each at the best coverage; a variant with the same
-    courses as an earlier one is left out."""
+    courses as an earlier one is left out. The cyclic garbage collector waits meanwhile: a
+    plan makes no cycles, and a full collection over a large catalogue costs more than a plan."""
+    is_collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _plan_variants(instance, tuple(variants))
+    finally:
+        if is_collecting:
+            gc.enable()
+
+
+def _plan_variants(instance: PlanInstance, variants: tuple[str, ...]) -> dict[str, PlanResult]:
     started = time.perf_counter()
-    variants = tuple(variants)
     prepared = _prepare(instance, is_best_only=variants == ("best",))
     if not prepared.candidates:
         result = _result(prepared, set(), None, time.perf_counter() - started, 0.0, True)
@@ -682,28 +1060,36 @@ def plan_variants(
     full = sum(model.weight)
     limit = instance.time_limit_s
     coverage_optimal = True
+    best_first: _Solution | None = None
     if max_hours is None and max_cost is None and capacity is None:
         min_weight = full
     else:
-        hint = _greedy(prepared, model, instance.objective)
-        has_steps = all(not model.supports[i] or hint & set(model.supports[i]) for i in hint)
+        hint = _best_greedy(prepared, model, instance.objective)
+        has_steps = all(_has_step(model, i, hint) for i in hint)
         if has_steps and _weight_of(model, hint) >= full:
             min_weight = full
         else:
-            first = _solve(prepared, model, [], min_weight=None, hint=hint, seconds=limit / 2)
+            # Most weight and least measure in one solve: the best plan itself.
+            first = _solve(
+                prepared, model, [instance.objective], min_weight=None, hint=hint, seconds=limit
+            )
             min_weight, coverage_optimal = first.weight, first.is_optimal
+            best_first = first
             limit /= 2
     results: dict[str, PlanResult] = {}
     seen: set[frozenset[str]] = set()
     for name in variants:
         objectives = [k or instance.objective for k in (VARIANTS[name] or [instance.objective])]
         begun = time.perf_counter()
-        hint = _greedy(prepared, model, objectives[0])
-        if _weight_of(model, hint) < min_weight:
-            hint = _greedy(prepared, model, instance.objective)
-        solution = _solve(
-            prepared, model, objectives, min_weight=min_weight, hint=hint, seconds=limit
-        )
+        if name == "best" and best_first is not None:
+            solution = best_first
+        else:
+            hint = _greedy(prepared, model, objectives[0])
+            if _weight_of(model, hint) < min_weight:
+                hint = _greedy(prepared, model, instance.objective)
+            solution = _solve(
+                prepared, model, objectives, min_weight=min_weight, hint=hint, seconds=limit
+            )
         chosen = {model.ids[i] for i in _trim(model, solution.chosen)}
         if frozenset(chosen) in seen:
             continue
@@ -766,8 +1152,12 @@ def _why_uncovered(prepared: _Prepared, uri: str, chosen: set[str]) -> list[str]
         return ["no_course_covers"]
     codes: set[str] = set()
     for course_id in ids:
-        if course_id in prepared.blocked:
-            codes |= prepared.blocked[course_id]
+        if course_id in instance.completed:
+            continue
+        course = prepared.by_id[course_id]
+        alone = set() if course.prerequisites else _alone_blocks(prepared, course)
+        if course_id in prepared.blocked or alone:
+            codes |= prepared.blocked.get(course_id, set()) | alone
         elif course_id not in chosen and course_id not in instance.completed:
             # Usable alone, left out together: a limit binds.
             if instance.max_hours is not None:

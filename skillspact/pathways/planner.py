@@ -44,7 +44,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 MODES = ("online", "blended", "in_person")
 # How online a mode is, for dominance and the "online" variant.
@@ -303,7 +303,9 @@ def _screen(prepared: _Prepared, catalogue: _Catalogue, *, is_best_only: bool) -
                     missing_index[uri],
                     -1 if is_free else level,
                     bool(dated[w]) and has_capacity,
-                    course.hours if use_hours else 0.0,
+                    # A self-paced course's end, which an EQF step is judged by, grows with
+                    # its hours: those count for the levels the rule may touch.
+                    course.hours if use_hours or not is_free else 0.0,
                     course.cost if use_cost else 0.0,
                     course.id,
                     w,
@@ -503,7 +505,9 @@ def _prune_dominated(
 ) -> list[CourseOption]:
     """Drop dominated courses (see the module docstring). For the best plan alone only what
     that plan depends on is compared: hours and cost only where the objective or a limit uses
-    them, mode never, EQF level and dates only where the EQF rule or the deadline needs them."""
+    them, mode never, and the EQF level only for a course the EQF rule touches; then its start
+    only when it needs a step (a later start, or self-paced, leaves more courses to be that
+    step) and its end only when it can be one (an earlier end precedes more)."""
     instance = prepared.instance
     needed = {p for c in courses for p in prepared.pending[c.id]}
     has_eqf = instance.start_eqf_level is not None
@@ -514,64 +518,67 @@ def _prune_dominated(
         or (instance.max_hours is not None or has_capacity)
     )
     use_cost = not is_best_only or instance.objective == "cost" or instance.max_cost is not None
-    use_mode = not is_best_only
-    use_window = not is_best_only or has_eqf
     role = _eqf_roles(prepared, courses) if has_eqf else {}
-    keys = {}
+    keys: dict[str, _Key] = {}
     for c in courses:
         dated = _is_dated(c)
-        start, end = _span(c) if dated else (date.min, date.min)
         needs, supports = role.get(c.id, (False, False))
-        # For the best plan, a course that neither needs an EQF step nor can be one is free of
-        # the rule: its level and dates do not matter (level None, no window compared).
-        has_role = not is_best_only or needs or supports
-        keys[c.id] = (
-            c.hours if use_hours else 0.0,
-            c.cost if use_cost else 0.0,
-            -MODE_RANK.get(c.mode, 0) if use_mode else 0,
-            c.eqf_level if ((has_eqf and has_role) or not is_best_only) else None,
-            dated,
-            start,
-            end,
-            frozenset(prepared.pending[c.id]),
-            prepared.useful[c.id],
-            needs,
-            has_role,
-        )
+        if is_best_only:
+            end = prepared.end.get(c.id)
+            keys[c.id] = _Key(
+                hours=c.hours if use_hours else 0.0,
+                cost=c.cost if use_cost else 0.0,
+                mode=0,
+                level=c.eqf_level if (needs or supports) else None,
+                has_role=needs or supports,
+                needs=needs,
+                supports=supports,
+                # A self-paced course follows any step; a dated one only those ending before.
+                start=_span(c)[0].toordinal() if dated and needs else MAX_ORDINAL,
+                end=(end.toordinal() if end else 0) if supports else 0,
+                dated=dated and has_capacity,  # self-paced hours count against the deadline
+                pending=frozenset(prepared.pending[c.id]),
+                useful=prepared.useful[c.id],
+            )
+        else:
+            start, end_day = _span(c) if dated else (date.min, date.min)
+            keys[c.id] = _Key(
+                hours=c.hours,
+                cost=c.cost,
+                mode=-MODE_RANK.get(c.mode, 0),
+                level=c.eqf_level,
+                has_role=True,
+                needs=needs,
+                supports=supports,
+                start=start.toordinal(),
+                end=end_day.toordinal(),
+                dated=dated,
+                pending=frozenset(prepared.pending[c.id]),
+                useful=prepared.useful[c.id],
+            )
     # Courses in an order where a dominating course comes first (least measure, then the most
-    # useful skills, the most online mode, the fewest prerequisites, the smallest id); each one
-    # is compared only with the courses kept before it (dominance is transitive) that cover its
-    # rarest useful skill.
-    order = sorted(
-        courses,
-        key=lambda c: (
-            keys[c.id][0],
-            keys[c.id][1],
-            -len(keys[c.id][8]),
-            keys[c.id][2],
-            len(keys[c.id][7]),
-            c.id,
-        ),
-    )
+    # useful skills, the most online mode, the fewest prerequisites, the latest start, the
+    # earliest end, the smallest id); each one is compared only with the courses kept before
+    # it (dominance is transitive) that cover its rarest useful skill.
+    order = sorted(courses, key=lambda c: (*keys[c.id].order(), c.id))
     bit = {uri: 1 << k for k, uri in enumerate(prepared.missing)}
     mask = {c.id: sum(bit[uri] for uri in prepared.useful[c.id]) for c in courses}
 
-    def group_of(key: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    def group_of(key: _Key) -> tuple[Any, ...] | None:
         """Courses that may dominate each other share a group, or a course outside the EQF
         rule is dominated by one that needs no step (group None, or a step-only level)."""
-        level, dated, has_role = key[3], key[4], key[10]
-        if not has_role:
+        if not key.has_role:
             return None
-        return (level, dated if use_window else None)
+        return (key.level, None if is_best_only else key.dated)
 
     step_only = sorted(
-        {group_of(k) for k in keys.values() if k[10] and not k[9]} - {None},
+        {group_of(k) for k in keys.values() if k.has_role and not k.needs} - {None},
         key=repr,
     )
     # Per (useful skill, group): the kept courses covering it as (useful-skill mask, key, id),
-    # and per useful skill the least second measure kept (a quick "nothing can dominate").
-    kept_by: dict[tuple[str, Any], list[tuple[int, tuple[Any, ...], str]]] = {}
-    least_second: dict[str, float] = {}
+    # and per useful skill the least cost kept (a quick "nothing can dominate").
+    kept_by: dict[tuple[str, Any], list[tuple[int, _Key, str]]] = {}
+    least_cost: dict[str, float] = {}
     kept_ids: set[str] = set()
 
     def keep(course: CourseOption) -> None:
@@ -580,10 +587,10 @@ def _prune_dominated(
         entry, group = (mask[course.id], key, course.id), group_of(key)
         for uri in prepared.useful[course.id]:
             kept_by.setdefault((uri, group), []).append(entry)
-            if key[1] < least_second.get(uri, math.inf):
-                least_second[uri] = key[1]
+            if key.cost < least_cost.get(uri, math.inf):
+                least_cost[uri] = key.cost
 
-    empty: list[tuple[int, tuple[Any, ...], str]] = []
+    empty: list[tuple[int, _Key, str]] = []
     for a in order:
         useful_a = prepared.useful[a.id]
         if a.id in needed:
@@ -592,48 +599,84 @@ def _prune_dominated(
         if not useful_a:
             continue
         key_a = keys[a.id]
-        ha, ca, ma, la, da, sa, ea, pa, ua, na, ra = key_a
-        if any(least_second.get(uri, math.inf) > ca for uri in useful_a):
+        if any(least_cost.get(uri, math.inf) > key_a.cost for uri in useful_a):
             keep(a)
             continue
-        groups = [group_of(key_a)] if ra else [None, *step_only]
-
-        def rivals(uri: str) -> list[tuple[int, tuple[Any, ...], str]]:
-            lists = [kept_by.get((uri, g), empty) for g in groups]  # noqa: B023
-            return lists[0] if len(lists) == 1 else [e for lst in lists for e in lst]
-
-        mask_a = mask[a.id]
+        groups = [group_of(key_a)] if key_a.has_role else [None, *step_only]
         rarest = min(
             useful_a, key=lambda uri: sum(len(kept_by.get((uri, g), empty)) for g in groups)
         )
+        mask_a = mask[a.id]
         is_dominated = False
-        for mask_b, key_b, b_id in rivals(rarest):
-            if mask_a & ~mask_b:
-                continue
-            hb, cb, mb, lb, db, sb, eb, pb, ub, nb, rb = key_b
-            if hb > ha or cb > ca or mb > ma or not pb <= pa:
-                continue
-            if ra and lb != la or not ra and nb:
-                continue
-            window = use_window and ra
-            if db != da and (not is_best_only or window or (db is False and has_capacity)):
-                continue
-            if da and db and window and (sb < sa or eb > ea):
-                continue
-            # Equal in every compared respect: only the smaller id dominates, so that one of
-            # two equivalent courses always stays (dates and the dated flag count only where
-            # they were compared above).
-            is_window_compared = window and da and db
-            is_same = (hb, cb, mb, pb, ub) == (ha, ca, ma, pa, ua) and (
-                not is_window_compared or (sb, eb) == (sa, ea)
-            )
-            if is_same and b_id > a.id:
-                continue
-            is_dominated = True
-            break
+        for group in groups:
+            for mask_b, key_b, b_id in kept_by.get((rarest, group), empty):
+                if mask_a & ~mask_b or not key_b.dominates(key_a, is_best_only=is_best_only):
+                    continue
+                # Equal in every compared respect: only the smaller id dominates, so that
+                # one of two equivalent courses always stays.
+                if key_b == key_a and b_id > a.id:
+                    continue
+                is_dominated = True
+                break
+            if is_dominated:
+                break
         if not is_dominated:
             keep(a)
     return [c for c in courses if c.id in kept_ids]
+
+
+class _Key(NamedTuple):
+    """What dominance compares of a course (fields not compared hold the same value for all)."""
+
+    hours: float
+    cost: float
+    mode: int  # minus how online: lower is better
+    level: int | None
+    has_role: bool  # the EQF rule touches the course
+    needs: bool  # it needs an EQF step before it
+    supports: bool  # it can be the step of another
+    start: int  # best plan: later is better; variants: the dated window
+    end: int  # earlier is better
+    dated: bool
+    pending: frozenset[str]
+    useful: frozenset[str]
+
+    def order(self) -> tuple[Any, ...]:
+        return (
+            self.hours,
+            self.cost,
+            -len(self.useful),
+            self.mode,
+            len(self.pending),
+            -self.start,
+            self.end,
+        )
+
+    def dominates(self, other: _Key, *, is_best_only: bool) -> bool:
+        """Whether a plan can take this course wherever it takes `other` (useful skills are
+        compared by the caller)."""
+        if (
+            self.hours > other.hours
+            or self.cost > other.cost
+            or self.mode > other.mode
+            or not self.pending <= other.pending
+        ):
+            return False
+        if not is_best_only:
+            if self.level != other.level or self.dated != other.dated:
+                return False
+            return not self.dated or (self.start >= other.start and self.end <= other.end)
+        if other.has_role:
+            if self.level != other.level:
+                return False
+            if other.needs and self.start < other.start:
+                return False
+            if other.supports and self.end > other.end:
+                return False
+        elif self.needs:
+            return False
+        # Under a deadline, self-paced hours count against it and dated ones do not.
+        return not (other.dated and not self.dated)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -740,21 +783,51 @@ def _limits(prepared: _Prepared) -> tuple[int | None, int | None, int | None]:
     return max_hours, max_cost, capacity
 
 
+def _closures(model: _Model, measure: list[int]) -> list[set[int]]:
+    """Per course, what taking it brings along: its prerequisites and, where it needs an EQF
+    step, the step of least measure that can come first (with what that one brings along).
+    An empty set: the course cannot be taken (no step can come before it)."""
+    n = len(model.ids)
+    # Per level, the course of least measure among the first k by end.
+    cheapest: dict[int, list[int]] = {}
+    for level, group in model.by_level.items():
+        best: list[int] = []
+        for j in group:
+            best.append(j if not best or measure[j] < measure[best[-1]] else best[-1])
+        cheapest[level] = best
+    memo: dict[int, set[int]] = {}
+    busy: set[int] = set()
+
+    def of(i: int) -> set[int]:
+        if i in memo:
+            return memo[i]
+        if i in busy:  # a cycle through steps and prerequisites: leave it to the solver
+            return {i}
+        busy.add(i)
+        bring = {i}
+        for p in model.prereqs[i]:
+            bring |= of(p) or {p}
+        step = model.supports[i]
+        if step is not None and not _has_step(model, i, bring):
+            level, stop = step
+            if stop == 0:
+                bring = set()
+            else:
+                bring |= of(cheapest[level][stop - 1]) or set()
+        busy.discard(i)
+        memo[i] = bring
+        return bring
+
+    return [of(i) for i in range(n)]
+
+
 def _greedy(prepared: _Prepared, model: _Model, kind: str) -> set[int]:
-    """Most new weight per unit of measure, with prerequisites, within the limits. Lazy: a
-    course's ratio is recomputed only when it comes to the top of the heap."""
+    """Most new weight per unit of measure, with prerequisites and EQF steps, within the
+    limits. Lazy: a course's ratio is recomputed only when it comes to the top of the heap."""
     max_hours, max_cost, capacity = _limits(prepared)
     measure = _measure(model, kind) if kind != "finish" else model.hours
     n = len(model.ids)
-    closure: list[set[int]] = []
-    for i in range(n):
-        seen, stack = {i}, [i]
-        while stack:
-            for p in model.prereqs[stack.pop()]:
-                if p not in seen:
-                    seen.add(p)
-                    stack.append(p)
-        closure.append(seen)
+    closure = _closures(model, measure)
     skill_sets: list[list[int]] = [[] for _ in range(n)]
     for k, cands in enumerate(model.covers):
         for i in cands:
@@ -780,7 +853,7 @@ def _greedy(prepared: _Prepared, model: _Model, kind: str) -> set[int]:
             return None
         return gain / (sum(measure[j] for j in add) + 1)
 
-    heap = [(-value, i) for i in range(n) if (value := ratio(i)) is not None]
+    heap = [(-value, i) for i in range(n) if closure[i] and (value := ratio(i)) is not None]
     heapq.heapify(heap)
     while heap:
         _stale, best = heapq.heappop(heap)
@@ -1068,13 +1141,18 @@ def _plan_variants(instance: PlanInstance, variants: tuple[str, ...]) -> dict[st
         has_steps = all(_has_step(model, i, hint) for i in hint)
         if has_steps and _weight_of(model, hint) >= full:
             min_weight = full
-        else:
-            # Most weight and least measure in one solve: the best plan itself.
+        elif {"hours": max_hours, "cost": max_cost}[instance.objective] is not None:
+            # The objective's own limit bounds its measure, so most weight and then least
+            # measure fit one objective with small enough numbers: one solve, the best plan.
             first = _solve(
                 prepared, model, [instance.objective], min_weight=None, hint=hint, seconds=limit
             )
             min_weight, coverage_optimal = first.weight, first.is_optimal
             best_first = first
+            limit /= 2
+        else:
+            first = _solve(prepared, model, [], min_weight=None, hint=hint, seconds=limit / 2)
+            min_weight, coverage_optimal = first.weight, first.is_optimal
             limit /= 2
     results: dict[str, PlanResult] = {}
     seen: set[frozenset[str]] = set()

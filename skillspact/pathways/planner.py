@@ -164,8 +164,9 @@ _CATALOGUE: list[_Catalogue] = []  # the last catalogue planned against
 
 
 def _catalogue_of(courses: tuple[CourseOption, ...]) -> _Catalogue:
-    if _CATALOGUE and _CATALOGUE[0].courses is courses:
-        return _CATALOGUE[0]
+    cached = next(iter(_CATALOGUE), None)  # one read: another thread may replace it
+    if cached is not None and cached.courses is courses:
+        return cached
     import numpy as np
 
     index: dict[str, list[str]] = {}
@@ -275,53 +276,82 @@ def _screen(prepared: _Prepared, catalogue: _Catalogue, *, is_best_only: bool) -
         done = [catalogue.position[c] for c in instance.completed if c in catalogue.position]
         keep &= ~np.isin(useful, done)
     courses = catalogue.courses
+    # Earliest ends of the courses without prerequisites (as `visit` in `_prepare` finds them;
+    # 0 when unknown).
+    ends = np.where(dated, catalogue.end[useful], 0)
+    if instance.today is not None and instance.hours_per_week:
+        paced_end = instance.today.toordinal() + np.ceil(hours / instance.hours_per_week * 7)
+        ends = np.where(dated, ends, paced_end.astype(np.int64))
     if is_best_only:
-        # One missing skill, no prerequisites: compared only with courses like it. A course
-        # the EQF rule may touch (a level above the starting one) only with self-paced ones
-        # of its own level; dated ones of those levels are left to `_prune_dominated`.
-        single = plain & ok & keep & (counts[useful] == 1)
-        where = np.flatnonzero(single)
-        missing_index = {uri: k for k, uri in enumerate(prepared.missing)}
-        use_hours = (
-            instance.objective == "hours"
-            or instance.max_hours is not None
-            or prepared.capacity_hours is not None
-        )
-        use_cost = instance.objective == "cost" or instance.max_cost is not None
-        has_capacity = prepared.capacity_hours is not None
-        start_level = instance.start_eqf_level
-        entries = []
-        for w in where.tolist():
-            course = courses[int(useful[w])]
-            level = course.eqf_level
-            is_free = start_level is None or level is None or level <= start_level
-            if not is_free and dated[w]:
-                continue
-            uri = next(u for u in course.skills if u in missing_index)
-            entries.append(
-                (
-                    missing_index[uri],
-                    -1 if is_free else level,
-                    bool(dated[w]) and has_capacity,
-                    # A self-paced course's end, which an EQF step is judged by, grows with
-                    # its hours: those count for the levels the rule may touch.
-                    course.hours if use_hours or not is_free else 0.0,
-                    course.cost if use_cost else 0.0,
-                    course.id,
-                    w,
-                )
-            )
-        entries.sort()
-        group: tuple[int, int | None, bool] | None = None
-        least = math.inf
-        for skill, level_class, kind, _h, c, _id, w in entries:
-            if (skill, level_class, kind) != group:
-                group, least = (skill, level_class, kind), math.inf
-            if c < least:
-                least = c
-            else:
-                keep[w] = False  # a course before it takes no more hours and no more cost
+        _drop_single_dominated(prepared, catalogue, useful, counts, plain & ok & keep, ends, keep)
+    # What `visit` would find for the courses without prerequisites that stay.
+    settled = plain & ok & keep
+    for w in np.flatnonzero(settled).tolist():
+        course_id = courses[int(useful[w])].id
+        prepared.pending[course_id] = ()
+        end = int(ends[w])
+        prepared.end[course_id] = date.fromordinal(end) if end else None
     return [courses[int(i)].id for i in useful[keep].tolist()]
+
+
+def _drop_single_dominated(
+    prepared: _Prepared,
+    catalogue: _Catalogue,
+    useful: Any,
+    counts: Any,
+    single_ok: Any,
+    ends: Any,
+    keep: Any,
+) -> None:
+    """For the best plan: a course without prerequisites teaching one missing skill is out
+    (`keep` set False) when another such course of the same kind teaches it at no more of what
+    the plan compares (as `_prune_dominated`, within groups: skill, EQF level where the rule
+    may touch it, dated or self-paced under a deadline)."""
+    import numpy as np
+
+    instance = prepared.instance
+    courses = catalogue.courses
+    where = np.flatnonzero(single_ok & (counts[useful] == 1))
+    missing_index = {uri: k for k, uri in enumerate(prepared.missing)}
+    has_capacity = prepared.capacity_hours is not None
+    use_hours = instance.objective == "hours" or instance.max_hours is not None or has_capacity
+    use_cost = instance.objective == "cost" or instance.max_cost is not None
+    start_level = instance.start_eqf_level
+    done = _done_levels(prepared)
+    dated = catalogue.dated[useful]
+    starts = catalogue.start[useful]
+    entries = []
+    for w in where.tolist():
+        course = courses[int(useful[w])]
+        level = course.eqf_level
+        is_free = start_level is None or level is None or level <= start_level
+        needs = not is_free and level > start_level + 1 and level - 1 not in done  # type: ignore[operator]
+        is_dated = bool(dated[w])
+        entries.append(
+            (
+                missing_index[next(u for u in course.skills if u in missing_index)],
+                -1 if is_free else level,
+                is_dated and has_capacity,
+                course.hours if use_hours else 0.0,
+                course.cost if use_cost else 0.0,
+                # A later start leaves more courses to be the step before it (a self-paced
+                # one follows any); an earlier end lets it be the step before more.
+                -(int(starts[w]) if needs and is_dated else MAX_ORDINAL),
+                0 if is_free else int(ends[w]),
+                course.id,
+                w,
+            )
+        )
+    entries.sort()
+    group: tuple[Any, ...] | None = None
+    kept: list[tuple[float, float, int, int]] = []
+    for skill, level_class, kind, h, c, start, end, _id, w in entries:
+        if (skill, level_class, kind) != group:
+            group, kept = (skill, level_class, kind), []
+        if any(kc <= c and ks <= start and ke <= end for _kh, kc, ks, ke in kept):
+            keep[w] = False  # an earlier course takes no more hours (sorted) nor more of the rest
+        else:
+            kept.append((h, c, start, end))
 
 
 def _alone_blocks(prepared: _Prepared, course: CourseOption) -> set[str]:
@@ -353,8 +383,9 @@ def _prepare(instance: PlanInstance, *, is_best_only: bool = False) -> _Prepared
     if not missing:
         return prepared
     useful_ids = _screen(prepared, catalogue, is_best_only=is_best_only)
-    # The useful courses and their prerequisite chains, each checked on its own.
-    state: dict[str, int] = {}  # 1 = in progress, 2 = done
+    # The useful courses and their prerequisite chains, each checked on its own (those without
+    # prerequisites already were, in bulk).
+    state: dict[str, int] = dict.fromkeys(prepared.pending, 2)
 
     def visit(course_id: str) -> bool:
         if state.get(course_id) == 2:

@@ -158,6 +158,8 @@ class _Catalogue:
     start: Any  # ordinals of the first and last day, 0 when self-paced
     end: Any
     has_prerequisites: Any
+    level: Any  # EQF level, -1 for none
+    id_rank: Any  # place of the id in sorted order: ties go to the smaller id
 
 
 _CATALOGUE: list[_Catalogue] = []  # the last catalogue planned against
@@ -192,6 +194,10 @@ def _catalogue_of(courses: tuple[CourseOption, ...]) -> _Catalogue:
         start=np.array([span[0].toordinal() if span else 0 for span in spans], dtype=np.int64),
         end=np.array([span[1].toordinal() if span else 0 for span in spans], dtype=np.int64),
         has_prerequisites=np.array([bool(c.prerequisites) for c in courses], dtype=bool),
+        level=np.array(
+            [c.eqf_level if c.eqf_level is not None else -1 for c in courses], dtype=np.int64
+        ),
+        id_rank=np.argsort(np.argsort(np.array([c.id for c in courses]), kind="stable")),
     )
     _CATALOGUE[:] = [catalogue]
     return catalogue
@@ -245,10 +251,16 @@ def _screen(prepared: _Prepared, catalogue: _Catalogue, *, is_best_only: bool) -
     import numpy as np
 
     instance = prepared.instance
-    arrays = [catalogue.positions[uri] for uri in prepared.missing if uri in catalogue.positions]
+    arrays = [
+        (k, catalogue.positions[uri])
+        for k, uri in enumerate(prepared.missing)
+        if uri in catalogue.positions
+    ]
     if not arrays:
         return []
-    counts = np.bincount(np.concatenate(arrays), minlength=len(catalogue.courses))
+    counts = np.bincount(
+        np.concatenate([positions for _k, positions in arrays]), minlength=len(catalogue.courses)
+    )
     useful = np.flatnonzero(counts)
     plain = ~catalogue.has_prerequisites[useful]
     ok = np.ones(len(useful), dtype=bool)
@@ -283,7 +295,12 @@ def _screen(prepared: _Prepared, catalogue: _Catalogue, *, is_best_only: bool) -
         paced_end = instance.today.toordinal() + np.ceil(hours / instance.hours_per_week * 7)
         ends = np.where(dated, ends, paced_end.astype(np.int64))
     if is_best_only:
-        _drop_single_dominated(prepared, catalogue, useful, counts, plain & ok & keep, ends, keep)
+        # The missing skill of each course teaching just one.
+        skill_of = np.full(len(courses), -1, dtype=np.int64)
+        for k, positions in arrays:
+            skill_of[positions] = k
+        single = plain & ok & keep & (counts[useful] == 1)
+        _drop_single_dominated(prepared, catalogue, useful, skill_of, single, ends, keep)
     # What `visit` would find for the courses without prerequisites that stay.
     settled = plain & ok & keep
     for w in np.flatnonzero(settled).tolist():
@@ -298,8 +315,8 @@ def _drop_single_dominated(
     prepared: _Prepared,
     catalogue: _Catalogue,
     useful: Any,
-    counts: Any,
-    single_ok: Any,
+    skill_of: Any,
+    single: Any,
     ends: Any,
     keep: Any,
 ) -> None:
@@ -310,48 +327,52 @@ def _drop_single_dominated(
     import numpy as np
 
     instance = prepared.instance
-    courses = catalogue.courses
-    where = np.flatnonzero(single_ok & (counts[useful] == 1))
-    missing_index = {uri: k for k, uri in enumerate(prepared.missing)}
+    where = np.flatnonzero(single)
+    if not len(where):
+        return
+    at = useful[where]
     has_capacity = prepared.capacity_hours is not None
     use_hours = instance.objective == "hours" or instance.max_hours is not None or has_capacity
     use_cost = instance.objective == "cost" or instance.max_cost is not None
+    level = catalogue.level[at]
+    dated = catalogue.dated[at]
     start_level = instance.start_eqf_level
-    done = _done_levels(prepared)
-    dated = catalogue.dated[useful]
-    starts = catalogue.start[useful]
-    entries = []
-    for w in where.tolist():
-        course = courses[int(useful[w])]
-        level = course.eqf_level
-        is_free = start_level is None or level is None or level <= start_level
-        needs = not is_free and level > start_level + 1 and level - 1 not in done  # type: ignore[operator]
-        is_dated = bool(dated[w])
-        entries.append(
-            (
-                missing_index[next(u for u in course.skills if u in missing_index)],
-                -1 if is_free else level,
-                is_dated and has_capacity,
-                course.hours if use_hours else 0.0,
-                course.cost if use_cost else 0.0,
-                # A later start leaves more courses to be the step before it (a self-paced
-                # one follows any); an earlier end lets it be the step before more.
-                -(int(starts[w]) if needs and is_dated else MAX_ORDINAL),
-                0 if is_free else int(ends[w]),
-                course.id,
-                w,
-            )
-        )
-    entries.sort()
+    if start_level is None:
+        free = np.ones(len(at), dtype=bool)
+        needs = np.zeros(len(at), dtype=bool)
+    else:
+        free = (level < 0) | (level <= start_level)
+        done = sorted(_done_levels(prepared))
+        needs = ~free & (level > start_level + 1) & ~np.isin(level - 1, done)
+    hours = catalogue.hours[at] if use_hours else np.zeros(len(at))
+    cost = catalogue.cost[at] if use_cost else np.zeros(len(at))
+    # A later start leaves more courses to be the step before it (a self-paced one follows
+    # any); an earlier end lets it be the step before more. Negated starts: less is better.
+    start = np.where(needs & dated, -catalogue.start[at], -MAX_ORDINAL)
+    end = np.where(free, 0, ends[where])
+    columns = (
+        skill_of[at],
+        np.where(free, -1, level),
+        dated & has_capacity,
+        hours,
+        cost,
+        start,
+        end,
+        catalogue.id_rank[at],
+    )
+    order = np.lexsort(columns[::-1])
+    rows = zip(
+        *(column[order].tolist() for column in columns), where[order].tolist(), strict=True
+    )
     group: tuple[Any, ...] | None = None
-    kept: list[tuple[float, float, int, int]] = []
-    for skill, level_class, kind, h, c, start, end, _id, w in entries:
+    kept: list[tuple[float, int, int]] = []
+    for skill, level_class, kind, _h, c, s, e, _at, w in rows:
         if (skill, level_class, kind) != group:
             group, kept = (skill, level_class, kind), []
-        if any(kc <= c and ks <= start and ke <= end for _kh, kc, ks, ke in kept):
+        if any(kc <= c and ks <= s and ke <= e for kc, ks, ke in kept):
             keep[w] = False  # an earlier course takes no more hours (sorted) nor more of the rest
         else:
-            kept.append((h, c, start, end))
+            kept.append((c, s, e))
 
 
 def _alone_blocks(prepared: _Prepared, course: CourseOption) -> set[str]:
@@ -733,6 +754,8 @@ class _Model:
     is_self_paced: list[bool]
     off_hours: list[int]  # 2 x in-person hours + blended hours: the "online" variant's measure
     end_days: list[int]  # days from the reference date to the earliest end, 0 if unknown
+    skill_sets: list[list[int]] = field(default_factory=list)  # candidate -> skill indices
+    greedy: dict[str, set[int]] = field(default_factory=dict)  # greedy plans by measure
 
 
 def _model_of(prepared: _Prepared) -> _Model:
@@ -742,9 +765,11 @@ def _model_of(prepared: _Prepared) -> _Model:
     skills = [uri for uri in prepared.missing if any(uri in prepared.useful[c.id] for c in cands)]
     skill_pos = {uri: k for k, uri in enumerate(skills)}
     covers: list[list[int]] = [[] for _ in skills]
+    skill_sets: list[list[int]] = [[] for _ in cands]
     for i, c in enumerate(cands):
         for uri in prepared.useful[c.id]:
             covers[skill_pos[uri]].append(i)
+            skill_sets[i].append(skill_pos[uri])
     supports: list[tuple[int, int] | None] = []
     done_levels = _done_levels(prepared)
     # Courses of each level by their earliest end (unknown ends first: they can precede any).
@@ -787,6 +812,7 @@ def _model_of(prepared: _Prepared) -> _Model:
         end_days=[
             (e - reference).days if e is not None and reference is not None else 0 for e in ends
         ],
+        skill_sets=skill_sets,
     )
 
 
@@ -854,35 +880,50 @@ def _closures(model: _Model, measure: list[int]) -> list[set[int]]:
 
 def _greedy(prepared: _Prepared, model: _Model, kind: str) -> set[int]:
     """Most new weight per unit of measure, with prerequisites and EQF steps, within the
-    limits. Lazy: a course's ratio is recomputed only when it comes to the top of the heap."""
+    limits. Lazy: a course's ratio is recomputed only when it comes to the top of the heap.
+    Kept on the model per measure (a plan asks for the same one more than once)."""
+    if kind not in model.greedy:
+        model.greedy[kind] = _greedy_plan(prepared, model, kind)
+    return set(model.greedy[kind])
+
+
+def _greedy_plan(prepared: _Prepared, model: _Model, kind: str) -> set[int]:
     max_hours, max_cost, capacity = _limits(prepared)
     measure = _measure(model, kind) if kind != "finish" else model.hours
     n = len(model.ids)
     closure = _closures(model, measure)
-    skill_sets: list[list[int]] = [[] for _ in range(n)]
-    for k, cands in enumerate(model.covers):
-        for i in cands:
-            skill_sets[i].append(k)
+    skill_sets, weight = model.skill_sets, model.weight
+    hours_of, cost_of, paced_of = model.hours, model.cost, model.is_self_paced
     chosen: set[int] = set()
     covered: set[int] = set()
     used = [0, 0, 0]
 
     def ratio(i: int) -> float | None:
         """New weight per unit of measure, or None when the course can no longer help."""
-        add = closure[i] - chosen
-        gain = sum(model.weight[k] for j in add for k in skill_sets[j] if k not in covered)
-        if gain <= 0:
-            return None
-        hours = sum(model.hours[j] for j in add)
-        cost = sum(model.cost[j] for j in add)
-        paced = sum(model.hours[j] for j in add if model.is_self_paced[j])
+        bring = closure[i]
+        if len(bring) == 1:  # the course alone: the common case, kept short
+            gain = sum(weight[k] for k in skill_sets[i] if k not in covered)
+            if gain <= 0:
+                return None
+            hours, cost = hours_of[i], cost_of[i]
+            paced = hours if paced_of[i] else 0
+            spent = measure[i]
+        else:
+            add = bring - chosen
+            gain = sum(weight[k] for j in add for k in skill_sets[j] if k not in covered)
+            if gain <= 0:
+                return None
+            hours = sum(hours_of[j] for j in add)
+            cost = sum(cost_of[j] for j in add)
+            paced = sum(hours_of[j] for j in add if paced_of[j])
+            spent = sum(measure[j] for j in add)
         if (
             (max_hours is not None and used[0] + hours > max_hours)
             or (max_cost is not None and used[1] + cost > max_cost)
             or (capacity is not None and used[2] + paced > capacity)
         ):
             return None
-        return gain / (sum(measure[j] for j in add) + 1)
+        return gain / (spent + 1)
 
     heap = [(-value, i) for i in range(n) if closure[i] and (value := ratio(i)) is not None]
     heapq.heapify(heap)
@@ -898,9 +939,9 @@ def _greedy(prepared: _Prepared, model: _Model, kind: str) -> set[int]:
             continue
         add = closure[best] - chosen
         chosen |= add
-        used[0] += sum(model.hours[j] for j in add)
-        used[1] += sum(model.cost[j] for j in add)
-        used[2] += sum(model.hours[j] for j in add if model.is_self_paced[j])
+        used[0] += sum(hours_of[j] for j in add)
+        used[1] += sum(cost_of[j] for j in add)
+        used[2] += sum(hours_of[j] for j in add if paced_of[j])
         for j in add:
             covered.update(skill_sets[j])
     return chosen
@@ -1002,6 +1043,7 @@ def _solve(
 
     n = len(model.ids)
     max_hours, max_cost, capacity = _limits(prepared)
+    weighted = cp_model.LinearExpr.weighted_sum
     cp = cp_model.CpModel()
     x = [cp.new_bool_var(f"x{i}") for i in range(n)]
     for i in range(n):
@@ -1010,11 +1052,12 @@ def _solve(
             cp.add_implication(x[i], x[p])
     _add_steps(cp, model, x)
     if max_hours is not None:
-        cp.add(sum(model.hours[i] * x[i] for i in range(n)) <= max_hours)
+        cp.add(weighted(x, model.hours) <= max_hours)
     if max_cost is not None:
-        cp.add(sum(model.cost[i] * x[i] for i in range(n)) <= max_cost)
+        cp.add(weighted(x, model.cost) <= max_cost)
     if capacity is not None:
-        cp.add(sum(model.hours[i] * x[i] for i in range(n) if model.is_self_paced[i]) <= capacity)
+        paced = [i for i in range(n) if model.is_self_paced[i]]
+        cp.add(weighted([x[i] for i in paced], [model.hours[i] for i in paced]) <= capacity)
     full = sum(model.weight)
     if min_weight is not None and min_weight >= full:
         for cands in model.covers:
@@ -1024,7 +1067,7 @@ def _solve(
         y = [cp.new_bool_var(f"y{k}") for k in range(len(model.skills))]
         for k, cands in enumerate(model.covers):
             cp.add_bool_or([x[i] for i in cands]).only_enforce_if(y[k])
-        weight_expr = sum(model.weight[k] * y[k] for k in range(len(y)))
+        weight_expr = weighted(y, model.weight)
         if min_weight is not None:
             cp.add(weight_expr >= min_weight)
     solver = cp_model.CpSolver()
@@ -1042,7 +1085,7 @@ def _solve(
         measure = _measure(model, objectives[0])
         limit = {"hours": max_hours, "cost": max_cost}.get(objectives[0])
         scale = min(sum(measure), limit if limit is not None else sum(measure)) + 1
-        measure_expr = sum(measure[i] * x[i] for i in range(n))
+        measure_expr = weighted(x, measure)
         cp.maximize(scale * weight_expr - measure_expr)
         _time_limit(solver, seconds)
         status = solver.solve(cp)
@@ -1075,7 +1118,7 @@ def _solve(
             expr: Any = finish
         else:
             measure = _measure(model, kind)
-            expr = sum(measure[i] * x[i] for i in range(n))
+            expr = weighted(x, measure)
         cp.minimize(expr)
         _time_limit(solver, seconds / len(objectives))
         status = solver.solve(cp)
@@ -1117,9 +1160,8 @@ def _trim(model: _Model, chosen: set[int]) -> set[int]:
 
 
 def _weight_of(model: _Model, chosen: set[int]) -> int:
-    return sum(
-        model.weight[k] for k, cands in enumerate(model.covers) if any(i in chosen for i in cands)
-    )
+    covered = {k for i in chosen for k in model.skill_sets[i]}
+    return sum(model.weight[k] for k in covered)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -655,9 +655,12 @@ def _prune_dominated(
             keep(a)
             continue
         groups = [group_of(key_a)] if key_a.has_role else [None, *step_only]
-        rarest = min(
-            useful_a, key=lambda uri: sum(len(kept_by.get((uri, g), empty)) for g in groups)
-        )
+        if len(useful_a) == 1:
+            (rarest,) = useful_a
+        else:
+            rarest = min(
+                useful_a, key=lambda uri: sum(len(kept_by.get((uri, g), empty)) for g in groups)
+            )
         mask_a = mask[a.id]
         is_dominated = False
         for group in groups:

@@ -25,13 +25,23 @@ Rules a plan keeps:
 
 Method. Courses that cover no missing skill (and are no chosen course's prerequisite) are out;
 so are courses that break a rule on their own (mode, hours, cost, dates, an unmet prerequisite
-chain, an EQF level nothing can lead up to). A course is dominated, and out, when another covers
-a superset of its useful skills at no more hours and cost, with no more prerequisites, the same
-EQF level, the same kind of dates within its own window, and a mode at least as online. What is
-left goes to CP-SAT with a greedy hint: first the most coverable weight, then (with that weight
-fixed) the least objective. `optimal` is True only when CP-SAT proved both; otherwise `bound` is
-its proven lower bound on the objective. Uncovered skills are explained by checking every
-course of the unfiltered catalogue that covers them.
+chain, an EQF level nothing can lead up to). The per-catalogue data (skill index, numeric arrays)
+is built once per catalogue and reused, and courses without prerequisites are screened in bulk.
+A course is dominated, and out, when another covers a superset of its useful skills at no more
+hours and cost, with no more prerequisites, the same EQF level, the same kind of dates within its
+own window, and a mode at least as online. For the best plan alone only what that plan depends
+on is compared (hours or cost where the objective or a limit uses them, the EQF level only where
+the rule touches the course, then its start only where it needs a step and its end only where it
+can be one). What is left goes to CP-SAT with a greedy hint that brings each course's
+prerequisites and cheapest EQF step: most coverable weight first, then (with that weight fixed)
+the least objective; when the objective has its own limit, both in one objective. The EQF rule
+is one "some course among the first k of the level below, by end" literal per distinct k,
+chained, instead of a clause per course listing every possible step. CP-SAT runs on one worker
+with its LP relaxation and without presolve, probing, zero-half or MIR cuts (all measured slower
+here), under a limit in deterministic time, so the same instance gives the same plan however
+busy the machine. `optimal` is True only when CP-SAT proved both; otherwise `bound` is its
+proven lower bound on the objective. Uncovered skills are explained by checking every course of
+the unfiltered catalogue that covers them.
 """
 
 from __future__ import annotations

@@ -775,7 +775,8 @@ def _model_of(prepared: _Prepared) -> _Model:
     instance = prepared.instance
     cands = prepared.candidates
     position = {c.id: i for i, c in enumerate(cands)}
-    skills = [uri for uri in prepared.missing if any(uri in prepared.useful[c.id] for c in cands)]
+    taught = {uri for c in cands for uri in prepared.useful[c.id]}
+    skills = [uri for uri in prepared.missing if uri in taught]
     skill_pos = {uri: k for k, uri in enumerate(skills)}
     covers: list[list[int]] = [[] for _ in skills]
     skill_sets: list[list[int]] = [[] for _ in cands]
@@ -970,8 +971,11 @@ def _best_greedy(prepared: _Prepared, model: _Model, kind: str) -> set[int]:
     if kind != "cost" and instance.max_cost is not None:
         kinds.append("cost")
     measure = _measure(model, kind)
+    first = _greedy(prepared, model, kind)
+    if _weight_of(model, first) >= sum(model.weight):
+        return first  # every coverable skill: another measure could only cover as much
     return max(
-        (_greedy(prepared, model, k) for k in kinds),
+        [first, *(_greedy(prepared, model, k) for k in kinds[1:])],
         key=lambda chosen: (_weight_of(model, chosen), -sum(measure[i] for i in chosen)),
     )
 

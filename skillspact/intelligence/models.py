@@ -276,6 +276,65 @@ class SkillRating(models.Model):
         return self.skill_uri
 
 
+class RatingSums(models.Model):
+    """Sums of skills-matrix ratings: a mean and its spread come from these few numbers."""
+
+    ratings = models.PositiveIntegerField(default=0)
+    n_importance = models.PositiveIntegerField(default=0)
+    sum_importance = models.PositiveIntegerField(default=0)
+    sumsq_importance = models.PositiveIntegerField(default=0)
+    n_proficiency = models.PositiveIntegerField(default=0)
+    sum_proficiency = models.PositiveIntegerField(default=0)
+    sumsq_proficiency = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class SkillRatingPlaceSum(RatingSums):
+    """The `SkillRating`s of a survey, skill, country, region and type of employer, summed."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    skill_uri = models.CharField(max_length=255)
+    country = models.CharField(max_length=2, blank=True)
+    region = models.CharField(max_length=4, blank=True)
+    stakeholder_type = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("rating sums per place")
+        verbose_name_plural = _("rating sums per place")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "skill_uri", "country", "region", "stakeholder_type"],
+                name="intelligence_placesum_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill_uri} {self.region or self.country}"
+
+
+class SkillRatingOccupationSum(RatingSums):
+    """The `SkillRating`s of a survey, skill and occupation, summed."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    skill_uri = models.CharField(max_length=255)
+    occupation_uri = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("rating sums per occupation")
+        verbose_name_plural = _("rating sums per occupation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "skill_uri", "occupation_uri"],
+                name="intelligence_occupationsum_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill_uri} {self.occupation_uri}"
+
+
 class TextSkillMatch(models.Model):
     """An ESCO skill the matching engine found in a free-text answer."""
 
@@ -492,6 +551,27 @@ class JobAdMonthlyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month} {self.skill_uri}"
+
+
+class JobAdCountryMonthlyCount(models.Model):
+    """`JobAdMonthlyCount` summed over regions and occupations: per month, country and skill."""
+
+    month = models.DateField()
+    country = models.CharField(max_length=2)
+    skill_uri = models.CharField(max_length=255, blank=True)
+    ads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly job-ad count per country")
+        verbose_name_plural = _("monthly job-ad counts per country")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "country", "skill_uri"], name="intelligence_country_month_cell"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.country} {self.skill_uri}"
 
 
 class ForecastRun(BaseModel):

@@ -70,6 +70,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
+from django.db import models
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +79,7 @@ from skillspact.intelligence.models import (
     EmployerNeed,
     JobAdCountryMonthlyCount,
     JobAdMonthlyCount,
+    JobAdOccupationMonthlyCount,
     JobAdUpload,
     NeedRole,
     NeedSkill,
@@ -309,7 +311,7 @@ def _ratings(filters: GapFilters, occupations: list[str] | None) -> QuerySet[Ski
 # The profile columns each rating summary keeps (both keep the survey and the skill).
 _SUMMARY_COLUMNS: list[tuple[type[RatingSums], set[str]]] = [
     (SkillRatingPlaceSum, {"country", "region", "stakeholder_type"}),
-    (SkillRatingOccupationSum, {"occupation_uri"}),
+    (SkillRatingOccupationSum, {"occupation_uri", "stakeholder_type"}),
 ]
 
 
@@ -422,24 +424,24 @@ def _needs(filters: GapFilters, occupations: list[str] | None) -> QuerySet[Emplo
 
 
 # The summaries of the monthly job-ad cells, and the place columns each keeps.
-_AD_SUMMARIES: list[tuple[type[JobAdCountryMonthlyCount], set[str]]] = [
+_AD_SUMMARIES: list[tuple[type[models.Model], set[str]]] = [
     (JobAdCountryMonthlyCount, {"country"}),
+    (JobAdOccupationMonthlyCount, {"occupation_uri"}),
 ]
 
 
 def _ads(filters: GapFilters, occupations: list[str] | None) -> QuerySet[Any]:
-    """The slice's monthly job-ad cells: summed per country when it names no region or
-    occupation (the same sums, a fraction of the rows)."""
+    """The slice's monthly job-ad cells: summed per country or per occupation when one of
+    those is all the slice names of places and occupations (the same sums, fewer rows)."""
     needed = {name for name in ("country", "region") if getattr(filters, name)}
     if occupations is not None:
         needed.add("occupation_uri")
-    for model, columns in _AD_SUMMARIES:
+    model: type[models.Model] = JobAdMonthlyCount
+    for summary, columns in _AD_SUMMARIES:
         if needed <= columns:
-            summed = model.objects.all()
-            if filters.country:
-                summed = summed.filter(country=filters.country)
-            return summed
-    cells = JobAdMonthlyCount.objects.all()
+            model = summary
+            break
+    cells: QuerySet[Any] = model._default_manager.all()
     if filters.country:
         cells = cells.filter(country=filters.country)
     if filters.region:
@@ -600,20 +602,17 @@ def gap_table(filters: GapFilters) -> GapTable:
         first = _months_back(last, WINDOW_MONTHS)
         table.window = (first, last)
         window = cells.filter(month__gte=first, month__lte=last)
-        totals = {
-            item["month"]: item["ads"]
-            for item in window.filter(skill_uri="")
-            .values("month")
-            .annotate(ads=Sum("ads"))
-            .order_by()
-        }
-        table.job_ads = sum(totals.values())
-        per_skill: dict[str, list[tuple[date, int]]] = defaultdict(list)
-        asking = window.exclude(skill_uri="")
         if skills_in is not None:
-            asking = asking.filter(skill_uri__in=skills_in)
-        for cell in asking.values("skill_uri", "month").annotate(ads=Sum("ads")).order_by():
-            per_skill[cell["skill_uri"]].append((cell["month"], cell["ads"]))
+            window = window.filter(Q(skill_uri="") | Q(skill_uri__in=skills_in))
+        # One GROUP BY skill and month: the totals are the skill_uri="" groups.
+        totals: dict[date, int] = {}
+        per_skill: dict[str, list[tuple[date, int]]] = defaultdict(list)
+        for cell in window.values("skill_uri", "month").annotate(ads=Sum("ads")).order_by():
+            if cell["skill_uri"]:
+                per_skill[cell["skill_uri"]].append((cell["month"], cell["ads"]))
+            else:
+                totals[cell["month"]] = cell["ads"]
+        table.job_ads = sum(totals.values())
         if table.job_ads:
             for uri, months in per_skill.items():
                 row = row_of(uri)
@@ -769,13 +768,16 @@ def gap_evidence(filters: GapFilters, skill_uri: str, *, show_employers: bool = 
             )
         )
 
-    cells = _ads(filters, occupations)
-    totals = dict(
-        cells.filter(skill_uri="").values_list("month").annotate(ads=Sum("ads")).order_by()
-    )
-    asking = dict(
-        cells.filter(skill_uri=skill_uri).values_list("month").annotate(ads=Sum("ads")).order_by()
-    )
+    totals: dict[date, int] = {}
+    asking: dict[date, int] = {}
+    for uri, month, ads in (
+        _ads(filters, occupations)
+        .filter(skill_uri__in=["", skill_uri])
+        .values_list("skill_uri", "month")
+        .annotate(ads=Sum("ads"))
+        .order_by()
+    ):
+        (asking if uri else totals)[month] = ads
     series = [
         (month, asking.get(month, 0) / total, asking.get(month, 0))
         for month, total in sorted(totals.items())

@@ -270,6 +270,10 @@ class SkillRating(models.Model):
             models.Index(fields=["skill_uri", "country"]),
             models.Index(fields=["occupation_uri", "skill_uri"]),
             models.Index(fields=["survey", "skill_uri"]),
+            # The slices no rating summary holds: a place with occupations, or a place's
+            # heatmap by occupation.
+            models.Index(fields=["country", "occupation_uri"]),
+            models.Index(fields=["region", "occupation_uri"]),
         ]
 
     def __str__(self) -> str:
@@ -315,18 +319,19 @@ class SkillRatingPlaceSum(RatingSums):
 
 
 class SkillRatingOccupationSum(RatingSums):
-    """The `SkillRating`s of a survey, skill and occupation, summed."""
+    """The `SkillRating`s of a survey, skill, occupation and type of employer, summed."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
     skill_uri = models.CharField(max_length=255)
     occupation_uri = models.CharField(max_length=255, blank=True)
+    stakeholder_type = models.CharField(max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("rating sums per occupation")
         verbose_name_plural = _("rating sums per occupation")
         constraints = [
             models.UniqueConstraint(
-                fields=["survey", "skill_uri", "occupation_uri"],
+                fields=["survey", "skill_uri", "occupation_uri", "stakeholder_type"],
                 name="intelligence_occupationsum_cell",
             ),
         ]
@@ -547,6 +552,14 @@ class JobAdMonthlyCount(models.Model):
             models.Index(fields=["skill_uri", "month"]),
             models.Index(fields=["occupation_uri", "skill_uri"]),
             models.Index(fields=["country", "skill_uri"]),
+            # The gap pages' slices that no job-ad summary holds: a region, or a country with
+            # occupations (covering, so PostgreSQL reads the index alone).
+            models.Index(fields=["region", "month"]),
+            models.Index(
+                fields=["country", "month"],
+                include=["occupation_uri", "skill_uri", "ads"],
+                name="intelligence_ads_country_m",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -566,12 +579,34 @@ class JobAdCountryMonthlyCount(models.Model):
         verbose_name_plural = _("monthly job-ad counts per country")
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "country", "skill_uri"], name="intelligence_country_month_cell"
+                fields=["country", "month", "skill_uri"], name="intelligence_country_month_cell"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.month} {self.country} {self.skill_uri}"
+
+
+class JobAdOccupationMonthlyCount(models.Model):
+    """`JobAdMonthlyCount` summed over places: per month, occupation and skill."""
+
+    month = models.DateField()
+    occupation_uri = models.CharField(max_length=255, blank=True)
+    skill_uri = models.CharField(max_length=255, blank=True)
+    ads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly job-ad count per occupation")
+        verbose_name_plural = _("monthly job-ad counts per occupation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occupation_uri", "month", "skill_uri"],
+                name="intelligence_occupation_month_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.occupation_uri} {self.skill_uri}"
 
 
 class ForecastRun(BaseModel):

@@ -1,18 +1,19 @@
 """The summaries the gap pages read instead of a million raw rows, and how they stay true.
 
 * `SkillRatingPlaceSum`: the ratings summed per survey, skill, country, region and type of
-  employer; `SkillRatingOccupationSum`: per survey, skill and occupation. Each holds, per cell,
-  the number of ratings and the count, sum and sum of squares of importance and of proficiency,
-  which is all a mean and its standard error need. A slice is read from the first summary whose
-  columns hold every filter and grouping it asks for, and from `SkillRating` otherwise (see
-  `gaps.py`).
-* `JobAdCountryMonthlyCount`: `JobAdMonthlyCount` summed over regions and occupations, for
-  slices that name neither.
+  employer; `SkillRatingOccupationSum`: per survey, skill, occupation and type of employer. Each
+  holds, per cell, the number of ratings and the count, sum and sum of squares of importance and
+  of proficiency, which is all a mean and its standard error need. A slice is read from the first
+  summary that keeps every column it filters on or groups by, and from `SkillRating` otherwise
+  (see `gaps.py`).
+* `JobAdCountryMonthlyCount`: `JobAdMonthlyCount` summed per month, country and skill, for
+  slices that name no region or occupation; `JobAdOccupationMonthlyCount`: per month, occupation
+  and skill, for slices that name occupations and no place.
 
 Staying true: every writer of `SkillRating` adds its new ratings with `rating_sums_add` in the
 same transaction (submitting a response, the demo data, the test factory). Ratings are never
 changed or deleted (a survey with ratings cannot be deleted: they protect its questions).
-`monthly_counts_rebuild` rewrites the country counts of the months it recounts.
+`monthly_counts_rebuild` rewrites both job-ad summaries for the months it recounts.
 `gap_summaries_rebuild` (the `gap_summaries_rebuild` command) recomputes everything from the raw
 rows, for data loaded in bulk or anything that went behind the services' back.
 """
@@ -23,11 +24,12 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from skillspact.intelligence.models import (
     JobAdCountryMonthlyCount,
     JobAdMonthlyCount,
+    JobAdOccupationMonthlyCount,
     RatingSums,
     SkillRating,
     SkillRatingOccupationSum,
@@ -37,7 +39,12 @@ from skillspact.intelligence.models import (
 # The cell columns of each rating summary (the survey is `survey_id` in SQL).
 RATING_SUMMARIES: list[tuple[type[RatingSums], tuple[str, ...]]] = [
     (SkillRatingPlaceSum, ("survey_id", "skill_uri", "country", "region", "stakeholder_type")),
-    (SkillRatingOccupationSum, ("survey_id", "skill_uri", "occupation_uri")),
+    (SkillRatingOccupationSum, ("survey_id", "skill_uri", "occupation_uri", "stakeholder_type")),
+]
+# Each job-ad summary and the column it keeps of a cell (besides month and skill).
+AD_SUMMARIES: list[tuple[type[models.Model], str]] = [
+    (JobAdCountryMonthlyCount, "country"),
+    (JobAdOccupationMonthlyCount, "occupation_uri"),
 ]
 SUM_COLUMNS = (
     "ratings",
@@ -128,38 +135,39 @@ def rating_sums_rebuild() -> int:
 
 
 @transaction.atomic
-def country_counts_rebuild(*, months: Iterable[datetime.date] | None = None) -> int:
-    """Recompute `JobAdCountryMonthlyCount` from `JobAdMonthlyCount` for `months` (None: all);
+def ad_counts_rebuild(*, months: Iterable[datetime.date] | None = None) -> int:
+    """Recompute both job-ad summaries from `JobAdMonthlyCount` for `months` (None: all);
     returns the number of rows written."""
     month_list = None if months is None else sorted({m.replace(day=1) for m in months})
     if month_list == []:
         return 0
-    counts = JobAdCountryMonthlyCount._meta.db_table
     cells = JobAdMonthlyCount._meta.db_table
-    if month_list is None:
-        JobAdCountryMonthlyCount.objects.all().delete()
-    else:
-        JobAdCountryMonthlyCount.objects.filter(month__in=month_list).delete()
     written = 0
     with connection.cursor() as cursor:
-        for start in [0] if month_list is None else range(0, len(month_list), 200):
-            params: list[Any] = []
-            where = ""
-            if month_list is not None:
-                batch = month_list[start : start + 200]
-                where = " WHERE month IN ({})".format(", ".join(["%s"] * len(batch)))
-                params = [connection.ops.adapt_datefield_value(m) for m in batch]
-            cursor.execute(
-                f"INSERT INTO {counts} (month, country, skill_uri, ads) "  # noqa: S608
-                f"SELECT month, country, skill_uri, SUM(ads) FROM {cells}{where} "
-                "GROUP BY month, country, skill_uri",
-                params,
-            )
-            written += max(cursor.rowcount, 0)
+        for model, column in AD_SUMMARIES:
+            if month_list is None:
+                model.objects.all().delete()
+            else:
+                model.objects.filter(month__in=month_list).delete()
+            table = model._meta.db_table
+            for start in [0] if month_list is None else range(0, len(month_list), 200):
+                params: list[Any] = []
+                where = ""
+                if month_list is not None:
+                    batch = month_list[start : start + 200]
+                    where = " WHERE month IN ({})".format(", ".join(["%s"] * len(batch)))
+                    params = [connection.ops.adapt_datefield_value(m) for m in batch]
+                cursor.execute(
+                    f"INSERT INTO {table} (month, {column}, skill_uri, ads) "  # noqa: S608
+                    f"SELECT month, {column}, skill_uri, SUM(ads) FROM {cells}{where} "
+                    f"GROUP BY month, {column}, skill_uri",
+                    params,
+                )
+                written += max(cursor.rowcount, 0)
     return written
 
 
 @transaction.atomic
 def gap_summaries_rebuild() -> dict[str, int]:
     """Recompute every summary the gap pages read from the raw rows; safe to run at any time."""
-    return {"rating_cells": rating_sums_rebuild(), "country_counts": country_counts_rebuild()}
+    return {"rating_cells": rating_sums_rebuild(), "ad_counts": ad_counts_rebuild()}

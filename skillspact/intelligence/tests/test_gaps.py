@@ -124,7 +124,7 @@ def build_gap_data() -> GapData:
         JobAdMonthlyCount.objects.create(month=month, skill_uri="", ads=100, **cell)
         JobAdMonthlyCount.objects.create(month=month, skill_uri=S_DATA, ads=data_ads, **cell)
         JobAdMonthlyCount.objects.create(month=month, skill_uri=S_RISK, ads=5, **cell)
-    summaries.country_counts_rebuild()
+    summaries.ad_counts_rebuild()
     for _ in range(5):
         CourseSkillFactory(course=CourseFactory(), skill_uri=S_DATA)
     CourseSkillFactory(course=CourseFactory(status=Course.Status.DRAFT), skill_uri=S_DATA)

@@ -16,6 +16,7 @@ from skillspact.intelligence.models import (
     JobAd,
     JobAdCountryMonthlyCount,
     JobAdMonthlyCount,
+    JobAdOccupationMonthlyCount,
     JobAdSkill,
     JobAdUpload,
     Question,
@@ -49,8 +50,9 @@ TYPES = [
 OCCUPATIONS = [O_NURSE, O_DEVELOPER, O_VET_NURSE, ""]
 SUMMED = [
     (SkillRatingPlaceSum, ("survey_id", "skill_uri", "country", "region", "stakeholder_type")),
-    (SkillRatingOccupationSum, ("survey_id", "skill_uri", "occupation_uri")),
+    (SkillRatingOccupationSum, ("survey_id", "skill_uri", "occupation_uri", "stakeholder_type")),
 ]
+AD_SUMMED = [(JobAdCountryMonthlyCount, "country"), (JobAdOccupationMonthlyCount, "occupation_uri")]
 
 
 def _raw_sums(columns: tuple[str, ...]) -> set[tuple[Any, ...]]:
@@ -80,17 +82,23 @@ def assert_summaries_match_the_ratings() -> None:
         assert _stored_sums(model, columns) == _raw_sums(columns), model.__name__
 
 
-def _country_counts() -> set[tuple[Any, ...]]:
-    return set(JobAdCountryMonthlyCount.objects.values_list("month", "country", "skill_uri", "ads"))
+def _ad_counts() -> list[set[tuple[Any, ...]]]:
+    return [
+        set(model.objects.values_list("month", column, "skill_uri", "ads"))
+        for model, column in AD_SUMMED
+    ]
 
 
-def _country_counts_from_cells() -> set[tuple[Any, ...]]:
-    return {
-        (item["month"], item["country"], item["skill_uri"], item["ads"])
-        for item in JobAdMonthlyCount.objects.values("month", "country", "skill_uri")
-        .annotate(ads=Sum("ads"))
-        .order_by()
-    }
+def _ad_counts_from_cells() -> list[set[tuple[Any, ...]]]:
+    return [
+        {
+            (item["month"], item[column], item["skill_uri"], item["ads"])
+            for item in JobAdMonthlyCount.objects.values("month", column, "skill_uri")
+            .annotate(ads=Sum("ads"))
+            .order_by()
+        }
+        for _model, column in AD_SUMMED
+    ]
 
 
 def build_mixed_data(seed: int = 7) -> None:
@@ -140,7 +148,7 @@ def build_mixed_data(seed: int = 7) -> None:
                     JobAdMonthlyCount.objects.create(
                         month=month, skill_uri=skill, ads=rng.randint(0, total), **cell
                     )
-    summaries.country_counts_rebuild()
+    summaries.ad_counts_rebuild()
 
 
 @pytest.fixture
@@ -215,25 +223,26 @@ def test_the_factory_and_bulk_writers_keep_the_summaries_true(mixed: None) -> No
     assert SkillRating.objects.count() == 3 * 12 * 3
     assert SkillRating.objects.filter(importance__isnull=True).exists()
     assert_summaries_match_the_ratings()
-    assert _country_counts() == _country_counts_from_cells()
+    assert _ad_counts() == _ad_counts_from_cells()
 
 
 def test_rebuild_recovers_drift_and_is_idempotent(mixed: None) -> None:
     SkillRatingPlaceSum.objects.update(ratings=F("ratings") + 1)  # drift behind the services
     SkillRatingOccupationSum.objects.filter(skill_uri=S_DATA).delete()
     JobAdCountryMonthlyCount.objects.filter(country="ES").delete()
+    JobAdOccupationMonthlyCount.objects.filter(occupation_uri=O_NURSE).update(ads=0)
 
     first = summaries.gap_summaries_rebuild()
-    once = [_stored_sums(model, columns) for model, columns in SUMMED] + [_country_counts()]
+    once = [_stored_sums(model, columns) for model, columns in SUMMED] + _ad_counts()
     second = summaries.gap_summaries_rebuild()
 
     assert first == second
     assert first["rating_cells"] == SkillRatingPlaceSum.objects.count() + (
         SkillRatingOccupationSum.objects.count()
     )
-    assert [_stored_sums(model, columns) for model, columns in SUMMED] + [_country_counts()] == once
+    assert [_stored_sums(model, columns) for model, columns in SUMMED] + _ad_counts() == once
     assert_summaries_match_the_ratings()
-    assert _country_counts() == _country_counts_from_cells()
+    assert _ad_counts() == _ad_counts_from_cells()
 
 
 def test_the_rebuild_command_recomputes_the_summaries(mixed: None) -> None:
@@ -245,7 +254,7 @@ def test_the_rebuild_command_recomputes_the_summaries(mixed: None) -> None:
 
 
 @pytest.mark.django_db
-def test_recounting_job_ads_rewrites_the_country_counts_of_those_months() -> None:
+def test_recounting_job_ads_rewrites_their_sums_for_those_months() -> None:
     upload = JobAdUpload.objects.create(
         original_name="ads.csv", file_format=JobAdUpload.Format.CSV, status=JobAdUpload.Status.DONE
     )
@@ -262,14 +271,16 @@ def test_recounting_job_ads_rewrites_the_country_counts_of_those_months() -> Non
         )
         JobAdSkill.objects.create(ad=ad, skill_uri=skill, score=0.9)
     jobads.monthly_counts_rebuild()
-    assert _country_counts() == _country_counts_from_cells()
+    assert _ad_counts() == _ad_counts_from_cells()
 
     JobAdSkill.objects.filter(skill_uri=S_PYTHON).delete()
     jobads.monthly_counts_rebuild(months=[datetime.date(2026, 1, 1)])
 
-    assert _country_counts() == _country_counts_from_cells()
-    assert (datetime.date(2026, 1, 1), "ES", "", 2) in _country_counts()
+    assert _ad_counts() == _ad_counts_from_cells()
+    assert (datetime.date(2026, 1, 1), "ES", "", 2) in _ad_counts()[0]
+    assert (datetime.date(2026, 1, 1), "", "", 2) in _ad_counts()[1]
     assert not JobAdCountryMonthlyCount.objects.filter(skill_uri=S_PYTHON).exists()
+    assert not JobAdOccupationMonthlyCount.objects.filter(skill_uri=S_PYTHON).exists()
 
 
 # -- the same gaps from the summaries as from the raw rows -------------------------------------
@@ -288,6 +299,8 @@ SLICES = [
     {"collection": "digital"},
     {"country": "ES", "collection": "digital", "wave": "2026-1"},
     {"isco_group": "2", "country": "DE"},
+    {"isco_group": "22", "stakeholder_type": StakeholderType.HEALTHCARE_PROVIDER},
+    {"region": "ES21", "collection": "digital"},
     {"occupation_uri": O_DEVELOPER, "series": "other"},
 ]
 
@@ -324,7 +337,9 @@ def test_gaps_from_the_summaries_equal_gaps_from_the_raw_rows(
         ({"region": "ES21", "stakeholder_type": "education_vet"}, "", SkillRatingPlaceSum),
         ({"wave": "2026-1"}, "occupation_uri", SkillRatingOccupationSum),
         ({"isco_group": "22"}, "", SkillRatingOccupationSum),
+        ({"stakeholder_type": "education_vet"}, "occupation_uri", SkillRatingOccupationSum),
         ({"country": "ES"}, "occupation_uri", SkillRating),
+        ({"isco_group": "22", "region": "ES21"}, "", SkillRating),
         ({"occupation_uri": O_NURSE}, "region", SkillRating),
     ],
 )
@@ -338,7 +353,7 @@ def test_a_slice_reads_the_summary_that_holds_its_columns(
     assert ratings.model is source
 
 
-def test_job_ads_are_read_per_country_unless_the_slice_names_a_region_or_occupation(
+def test_job_ads_are_read_per_country_or_per_occupation_when_the_slice_allows(
     mixed: None,
 ) -> None:
     def model(**query: str) -> Any:
@@ -347,5 +362,6 @@ def test_job_ads_are_read_per_country_unless_the_slice_names_a_region_or_occupat
 
     assert model() is JobAdCountryMonthlyCount
     assert model(country="ES", stakeholder_type="education_vet") is JobAdCountryMonthlyCount
+    assert model(isco_group="22", wave="2026-1") is JobAdOccupationMonthlyCount
     assert model(region="ES21") is JobAdMonthlyCount
-    assert model(isco_group="22") is JobAdMonthlyCount
+    assert model(country="ES", occupation_uri=O_NURSE) is JobAdMonthlyCount

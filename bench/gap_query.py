@@ -12,14 +12,17 @@ database), which
    ratings each across 27 countries, 81 regions, 5 employer types and the 60 occupations
    (skewed: a few occupations and countries have most answers); the monthly job-ad counts that
    `--ads` job ads (default 500,000) over 36 months produce, 6 skills an ad; 300 employers'
-   needs; 300 published courses and 200 published commitments naming skills;
+   needs; 300 published courses and 200 published commitments naming skills; then, since the
+   bulk load goes around the services, recomputes the gap summaries (`gap_summaries_rebuild`);
 3. times `gaps.gap_table()` for 10 slices, `--runs` times each, and the gap page
    (`/intelligence/gaps/` with its heatmap) for the same slices through Django's test client.
 
 Progress goes to stderr; the numbers to stdout. The goal (from the issue): a gap page under
-500 ms on PostgreSQL.
+500 ms on PostgreSQL. `--keep` leaves the databases; `--reuse` times them again without building
+them (after migrating them, so a changed schema can be tried on the same rows).
 
     .venv/bin/python bench/gap_query.py --databases sqlite --ratings 100000 --ads 50000
+    .venv/bin/python bench/gap_query.py --databases postgres --keep    # then: --reuse
 """
 
 from __future__ import annotations

@@ -52,13 +52,27 @@ ratings), fewer than ``MIN_EMPLOYERS`` employers (when employers cite it) or few
 
 Which filter narrows what
 -------------------------
-Ratings: every filter (the profile columns are copied onto each rating and indexed). Employers'
+Ratings: every filter (the profile columns are copied onto each rating). Employers'
 needs: country, region and occupation (group) select the needs with a role there; stakeholder
 type is the organisation's. Job ads: country, region and occupation (group). Survey series and
 wave narrow ratings only; the collection narrows the skills everywhere. Courses and commitments
 are the whole catalogue's and every published commitment's (not sliced by place).
 
 Every aggregate is one GROUP BY in the database; no row of ratings or ads reaches Python.
+
+Where they are read from
+------------------------
+The ratings and the job ads of a slice are read from the summaries of `summaries.py` whenever
+one keeps every column the slice filters on (and the heatmap groups by), and from the raw rows
+otherwise; the summaries hold exact integer sums, so both give the same numbers:
+
+- ratings: `SkillRatingPlaceSum` (survey, skill, country, region, employer type) when the slice
+  names no occupation; `SkillRatingOccupationSum` (survey, skill, occupation, employer type)
+  when it names no country or region; `SkillRating` for a place with occupations, a place's
+  heatmap by occupation and an occupation's heatmap by region;
+- job ads: `JobAdCountryMonthlyCount` when the slice names no region or occupation,
+  `JobAdOccupationMonthlyCount` when it names occupations and no place, `JobAdMonthlyCount`
+  otherwise (indexed on region and, covering, on country and month).
 """
 
 from __future__ import annotations

@@ -6,8 +6,10 @@ retires the row (`is_current=False`) and adds a new revision with the same `key`
 A `Response` is a draft until submitted; it carries the respondent profile block (country,
 region, stakeholder type, occupation) and, only when the survey is not anonymous, who answered.
 Submitting writes one `SkillRating` per skill of each skills-matrix question, with the profile
-copied onto it so that gap queries over a million ratings read one table. Free-text answers are
-mapped to ESCO skills in the background (`TextSkillMatch`).
+copied onto it so that gap queries over a million ratings read one table, and adds it to
+`SkillRatingPlaceSum` and `SkillRatingOccupationSum`, the sums the gap pages read instead where
+they can (`summaries.py`). Free-text answers are mapped to ESCO skills in the background
+(`TextSkillMatch`).
 
 Employer needs. An organisation's `EmployerNeed` for a year lists `NeedRole`s (occupations to hire
 or retrain for, with counts, horizon and place) and `NeedSkill`s (the hardest skills to get, rated
@@ -16,7 +18,8 @@ or retrain for, with counts, horizon and place) and `NeedSkill`s (the hardest sk
 Job ads. A `JobAdUpload` (CSV or JSON lines) is processed by a task into `JobAd` rows with their
 matched occupation and `JobAdSkill`s; `JobAdMonthlyCount` holds the monthly counts per skill,
 occupation and region the gap and forecast queries read (`skill_uri=""` is the count of all ads
-in that cell).
+in that cell); `JobAdCountryMonthlyCount` and `JobAdOccupationMonthlyCount` are the same counts
+summed per country and per occupation, rewritten with them.
 
 Forecasts. A `ForecastRun` fits one `Forecast` per series with enough history and stores the
 history it was made from, the forecast with its prediction intervals and the backtest.

@@ -82,14 +82,14 @@ def assert_summaries_match_the_ratings() -> None:
         assert _stored_sums(model, columns) == _raw_sums(columns), model.__name__
 
 
-def _ad_counts() -> list[set[tuple[Any, ...]]]:
+def ad_counts() -> list[set[tuple[Any, ...]]]:
     return [
         set(model.objects.values_list("month", column, "skill_uri", "ads"))
         for model, column in AD_SUMMED
     ]
 
 
-def _ad_counts_from_cells() -> list[set[tuple[Any, ...]]]:
+def ad_counts_from_cells() -> list[set[tuple[Any, ...]]]:
     return [
         {
             (item["month"], item[column], item["skill_uri"], item["ads"])
@@ -199,6 +199,54 @@ def test_submitted_responses_are_summed_as_the_ratings_they_write() -> None:
     ) == {("ES", "ES21", 2, 10, 50, 4), ("FR", "", 1, 4, 16, 1)}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_parallel_submissions_to_one_cell_both_count() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is tested on PostgreSQL")
+    import threading
+
+    survey = SurveyFactory(status=Survey.Status.PUBLISHED, asks_profile=True)
+    QuestionFactory(
+        survey=survey,
+        key="matrix",
+        kind=Question.Kind.SKILLS_MATRIX,
+        skill_uris=[S_DATA, S_PYTHON],
+        is_required=True,
+    )
+    profile = {"country": "ES", "region": "ES21", "stakeholder_type": "healthcare_provider"}
+    drafts = []
+    for _ in range(4):
+        draft = respond.response_start(survey=survey, language="en")
+        respond.answers_save(response=draft, answers={"matrix": MATRIX}, profile=profile)
+        drafts.append(draft)
+    barrier = threading.Barrier(len(drafts))
+    errors: list[BaseException] = []
+
+    def submit(draft: Response) -> None:
+        from django.db import connection as own
+
+        try:
+            barrier.wait()
+            respond.response_submit(response=draft)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=submit, args=(draft,)) for draft in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert SkillRating.objects.count() == 8
+    assert_summaries_match_the_ratings()
+    assert SkillRatingPlaceSum.objects.get(skill_uri=S_DATA).ratings == 4
+
+
 @pytest.mark.django_db
 def test_a_refused_submission_adds_nothing_to_the_summaries() -> None:
     survey = SurveyFactory(status=Survey.Status.PUBLISHED, asks_profile=True)
@@ -223,7 +271,7 @@ def test_the_factory_and_bulk_writers_keep_the_summaries_true(mixed: None) -> No
     assert SkillRating.objects.count() == 3 * 12 * 3
     assert SkillRating.objects.filter(importance__isnull=True).exists()
     assert_summaries_match_the_ratings()
-    assert _ad_counts() == _ad_counts_from_cells()
+    assert ad_counts() == ad_counts_from_cells()
 
 
 def test_rebuild_recovers_drift_and_is_idempotent(mixed: None) -> None:
@@ -233,16 +281,16 @@ def test_rebuild_recovers_drift_and_is_idempotent(mixed: None) -> None:
     JobAdOccupationMonthlyCount.objects.filter(occupation_uri=O_NURSE).update(ads=0)
 
     first = summaries.gap_summaries_rebuild()
-    once = [_stored_sums(model, columns) for model, columns in SUMMED] + _ad_counts()
+    once = [_stored_sums(model, columns) for model, columns in SUMMED] + ad_counts()
     second = summaries.gap_summaries_rebuild()
 
     assert first == second
     assert first["rating_cells"] == SkillRatingPlaceSum.objects.count() + (
         SkillRatingOccupationSum.objects.count()
     )
-    assert [_stored_sums(model, columns) for model, columns in SUMMED] + _ad_counts() == once
+    assert [_stored_sums(model, columns) for model, columns in SUMMED] + ad_counts() == once
     assert_summaries_match_the_ratings()
-    assert _ad_counts() == _ad_counts_from_cells()
+    assert ad_counts() == ad_counts_from_cells()
 
 
 def test_the_rebuild_command_recomputes_the_summaries(mixed: None) -> None:
@@ -271,14 +319,14 @@ def test_recounting_job_ads_rewrites_their_sums_for_those_months() -> None:
         )
         JobAdSkill.objects.create(ad=ad, skill_uri=skill, score=0.9)
     jobads.monthly_counts_rebuild()
-    assert _ad_counts() == _ad_counts_from_cells()
+    assert ad_counts() == ad_counts_from_cells()
 
     JobAdSkill.objects.filter(skill_uri=S_PYTHON).delete()
     jobads.monthly_counts_rebuild(months=[datetime.date(2026, 1, 1)])
 
-    assert _ad_counts() == _ad_counts_from_cells()
-    assert (datetime.date(2026, 1, 1), "ES", "", 2) in _ad_counts()[0]
-    assert (datetime.date(2026, 1, 1), "", "", 2) in _ad_counts()[1]
+    assert ad_counts() == ad_counts_from_cells()
+    assert (datetime.date(2026, 1, 1), "ES", "", 2) in ad_counts()[0]
+    assert (datetime.date(2026, 1, 1), "", "", 2) in ad_counts()[1]
     assert not JobAdCountryMonthlyCount.objects.filter(skill_uri=S_PYTHON).exists()
     assert not JobAdOccupationMonthlyCount.objects.filter(skill_uri=S_PYTHON).exists()
 

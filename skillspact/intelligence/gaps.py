@@ -341,7 +341,7 @@ def _rating_sums(
         needed.add(column)
     for model, columns in _SUMMARY_COLUMNS:
         if needed <= columns:
-            return _narrow(model.objects.all(), filters, occupations)
+            return _narrow(model._default_manager.all(), filters, occupations)
     return None
 
 

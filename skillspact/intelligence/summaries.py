@@ -146,9 +146,9 @@ def ad_counts_rebuild(*, months: Iterable[datetime.date] | None = None) -> int:
     with connection.cursor() as cursor:
         for model, column in AD_SUMMARIES:
             if month_list is None:
-                model.objects.all().delete()
+                model._default_manager.all().delete()
             else:
-                model.objects.filter(month__in=month_list).delete()
+                model._default_manager.filter(month__in=month_list).delete()
             table = model._meta.db_table
             for start in [0] if month_list is None else range(0, len(month_list), 200):
                 params: list[Any] = []

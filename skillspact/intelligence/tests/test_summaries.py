@@ -199,6 +199,7 @@ def test_submitted_responses_are_summed_as_the_ratings_they_write() -> None:
     ) == {("ES", "ES21", 2, 10, 50, 4), ("FR", "", 1, 4, 16, 1)}
 
 
+@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_parallel_submissions_to_one_cell_both_count() -> None:
     from django.db import connection

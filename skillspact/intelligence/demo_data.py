@@ -244,6 +244,7 @@ def _options(rows: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
 def _surveys(
     rng: random.Random, seeded: Seeded, secretariat: Any, total: int, today: datetime.date
 ) -> None:
+    from skillspact.intelligence import summaries
     from skillspact.intelligence.models import (
         Answer,
         Question,
@@ -395,6 +396,7 @@ def _surveys(
                 answers.append(Answer(response=response, question=by_key[key], value=value))
         stored = Answer.objects.bulk_create(answers, batch_size=2000)
         SkillRating.objects.bulk_create(ratings, batch_size=5000)
+        summaries.rating_sums_add(ratings=ratings)
         matches: list[TextSkillMatch] = []
         for position, keys in texts:
             answer = stored[position]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -111,6 +112,15 @@ class SkillRatingFactory(factory.django.DjangoModelFactory):
     stakeholder_type = factory.LazyAttribute(lambda o: o.response.stakeholder_type)
     occupation_uri = factory.LazyAttribute(lambda o: o.response.occupation_uri)
     submitted_on = factory.LazyFunction(lambda: datetime.date.today())
+
+    @classmethod
+    def _create(cls, model_class: type[SkillRating], *args: Any, **kwargs: Any) -> SkillRating:
+        # Like every writer of ratings, add it to the summaries the gap pages read.
+        from skillspact.intelligence import summaries
+
+        rating = super()._create(model_class, *args, **kwargs)
+        summaries.rating_sums_add(ratings=[rating])
+        return rating
 
 
 class TextSkillMatchFactory(factory.django.DjangoModelFactory):

@@ -52,13 +52,27 @@ ratings), fewer than ``MIN_EMPLOYERS`` employers (when employers cite it) or few
 
 Which filter narrows what
 -------------------------
-Ratings: every filter (the profile columns are copied onto each rating and indexed). Employers'
+Ratings: every filter (the profile columns are copied onto each rating). Employers'
 needs: country, region and occupation (group) select the needs with a role there; stakeholder
 type is the organisation's. Job ads: country, region and occupation (group). Survey series and
 wave narrow ratings only; the collection narrows the skills everywhere. Courses and commitments
 are the whole catalogue's and every published commitment's (not sliced by place).
 
 Every aggregate is one GROUP BY in the database; no row of ratings or ads reaches Python.
+
+Where they are read from
+------------------------
+The ratings and the job ads of a slice are read from the summaries of `summaries.py` whenever
+one keeps every column the slice filters on (and the heatmap groups by), and from the raw rows
+otherwise; the summaries hold exact integer sums, so both give the same numbers:
+
+- ratings: `SkillRatingPlaceSum` (survey, skill, country, region, employer type) when the slice
+  names no occupation; `SkillRatingOccupationSum` (survey, skill, occupation, employer type)
+  when it names no country or region; `SkillRating` for a place with occupations, a place's
+  heatmap by occupation and an occupation's heatmap by region;
+- job ads: `JobAdCountryMonthlyCount` when the slice names no region or occupation,
+  `JobAdOccupationMonthlyCount` when it names occupations and no place, `JobAdMonthlyCount`
+  otherwise (indexed on region and, covering, on country and month).
 """
 
 from __future__ import annotations
@@ -70,18 +84,24 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
+from django.db import models
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from skillspact.core.errors import InvalidInput
 from skillspact.intelligence.models import (
     EmployerNeed,
+    JobAdCountryMonthlyCount,
     JobAdMonthlyCount,
+    JobAdOccupationMonthlyCount,
     JobAdUpload,
     NeedRole,
     NeedSkill,
+    RatingSums,
     Response,
     SkillRating,
+    SkillRatingOccupationSum,
+    SkillRatingPlaceSum,
     Survey,
 )
 
@@ -299,7 +319,69 @@ def _collection_skills(collection: str) -> set[str] | None:
 
 
 def _ratings(filters: GapFilters, occupations: list[str] | None) -> QuerySet[SkillRating]:
-    ratings = SkillRating.objects.all()
+    return _narrow(SkillRating.objects.all(), filters, occupations)
+
+
+# The profile columns each rating summary keeps (both keep the survey and the skill).
+_SUMMARY_COLUMNS: list[tuple[type[RatingSums], set[str]]] = [
+    (SkillRatingPlaceSum, {"country", "region", "stakeholder_type"}),
+    (SkillRatingOccupationSum, {"occupation_uri", "stakeholder_type"}),
+]
+
+
+def _rating_sums(
+    filters: GapFilters, occupations: list[str] | None, column: str = ""
+) -> QuerySet[Any] | None:
+    """The slice's ratings summed (see `summaries.py`): the first summary that keeps every
+    profile column the slice filters on, and `column` (a grouping); None if neither does."""
+    needed = {name for name in ("country", "region", "stakeholder_type") if getattr(filters, name)}
+    if occupations is not None:
+        needed.add("occupation_uri")
+    if column:
+        needed.add(column)
+    for model, columns in _SUMMARY_COLUMNS:
+        if needed <= columns:
+            return _narrow(model._default_manager.all(), filters, occupations)
+    return None
+
+
+# The aggregates of ratings, read from the ratings themselves or from their sums.
+_RATING_AGGREGATES = {
+    "n": Count("id"),
+    "n_imp": Count("importance"),
+    "s_imp": Sum("importance"),
+    "q_imp": Sum(F("importance") * F("importance")),
+    "n_prof": Count("proficiency"),
+    "s_prof": Sum("proficiency"),
+    "q_prof": Sum(F("proficiency") * F("proficiency")),
+}
+_SUM_AGGREGATES = {
+    "n": Sum("ratings"),
+    "n_imp": Sum("n_importance"),
+    "s_imp": Sum("sum_importance"),
+    "q_imp": Sum("sumsq_importance"),
+    "n_prof": Sum("n_proficiency"),
+    "s_prof": Sum("sum_proficiency"),
+    "q_prof": Sum("sumsq_proficiency"),
+}
+
+
+_HEATMAP_AGGREGATES = ("n", "n_imp", "s_imp", "n_prof", "s_prof")
+
+
+def _rating_source(
+    filters: GapFilters, occupations: list[str] | None, column: str = ""
+) -> tuple[QuerySet[Any], dict[str, Any]]:
+    """The slice's ratings (summed where a summary holds the slice) and the aggregates that
+    give, per group, n, n_imp, s_imp, q_imp, n_prof, s_prof and q_prof over either."""
+    sums = _rating_sums(filters, occupations, column)
+    if sums is not None:
+        return sums, _SUM_AGGREGATES
+    return _ratings(filters, occupations), _RATING_AGGREGATES
+
+
+def _narrow(ratings: QuerySet[Any], filters: GapFilters, occupations: list[str] | None) -> Any:
+    """Ratings or their sums narrowed to the slice (both have the profile columns)."""
     if filters.country:
         ratings = ratings.filter(country=filters.country)
     if filters.region:
@@ -355,8 +437,25 @@ def _needs(filters: GapFilters, occupations: list[str] | None) -> QuerySet[Emplo
     return needs
 
 
-def _ads(filters: GapFilters, occupations: list[str] | None) -> QuerySet[JobAdMonthlyCount]:
-    cells = JobAdMonthlyCount.objects.all()
+# The summaries of the monthly job-ad cells, and the place columns each keeps.
+_AD_SUMMARIES: list[tuple[type[models.Model], set[str]]] = [
+    (JobAdCountryMonthlyCount, {"country"}),
+    (JobAdOccupationMonthlyCount, {"occupation_uri"}),
+]
+
+
+def _ads(filters: GapFilters, occupations: list[str] | None) -> QuerySet[Any]:
+    """The slice's monthly job-ad cells: summed per country or per occupation when one of
+    those is all the slice names of places and occupations (the same sums, fewer rows)."""
+    needed = {name for name in ("country", "region") if getattr(filters, name)}
+    if occupations is not None:
+        needed.add("occupation_uri")
+    model: type[models.Model] = JobAdMonthlyCount
+    for summary, columns in _AD_SUMMARIES:
+        if needed <= columns:
+            model = summary
+            break
+    cells: QuerySet[Any] = model._default_manager.all()
     if filters.country:
         cells = cells.filter(country=filters.country)
     if filters.region:
@@ -472,19 +571,11 @@ def gap_table(filters: GapFilters) -> GapTable:
             rows[uri] = GapRow(skill_uri=uri, label=uri)
         return rows[uri]
 
-    # Ratings: one GROUP BY skill.
-    ratings = _ratings(filters, occupations)
+    # Ratings: one GROUP BY skill, over their sums whenever a summary holds the slice.
+    ratings, aggregates = _rating_source(filters, occupations)
     if skills_in is not None:
         ratings = ratings.filter(skill_uri__in=skills_in)
-    for item in ratings.values("skill_uri").annotate(
-        n=Count("id"),
-        n_imp=Count("importance"),
-        s_imp=Sum("importance"),
-        q_imp=Sum(F("importance") * F("importance")),
-        n_prof=Count("proficiency"),
-        s_prof=Sum("proficiency"),
-        q_prof=Sum(F("proficiency") * F("proficiency")),
-    ):
+    for item in ratings.values("skill_uri").annotate(**aggregates).order_by():
         row = row_of(item["skill_uri"])
         row.importance = _mean(item["n_imp"], item["s_imp"] or 0, item["q_imp"] or 0)
         row.proficiency = _mean(item["n_prof"], item["s_prof"] or 0, item["q_prof"] or 0)
@@ -525,20 +616,17 @@ def gap_table(filters: GapFilters) -> GapTable:
         first = _months_back(last, WINDOW_MONTHS)
         table.window = (first, last)
         window = cells.filter(month__gte=first, month__lte=last)
-        totals = {
-            item["month"]: item["ads"]
-            for item in window.filter(skill_uri="")
-            .values("month")
-            .annotate(ads=Sum("ads"))
-            .order_by()
-        }
-        table.job_ads = sum(totals.values())
-        per_skill: dict[str, list[tuple[date, int]]] = defaultdict(list)
-        asking = window.exclude(skill_uri="")
         if skills_in is not None:
-            asking = asking.filter(skill_uri__in=skills_in)
-        for cell in asking.values("skill_uri", "month").annotate(ads=Sum("ads")).order_by():
-            per_skill[cell["skill_uri"]].append((cell["month"], cell["ads"]))
+            window = window.filter(Q(skill_uri="") | Q(skill_uri__in=skills_in))
+        # One GROUP BY skill and month: the totals are the skill_uri="" groups.
+        totals: dict[date, int] = {}
+        per_skill: dict[str, list[tuple[date, int]]] = defaultdict(list)
+        for cell in window.values("skill_uri", "month").annotate(ads=Sum("ads")).order_by():
+            if cell["skill_uri"]:
+                per_skill[cell["skill_uri"]].append((cell["month"], cell["ads"]))
+            else:
+                totals[cell["month"]] = cell["ads"]
+        table.job_ads = sum(totals.values())
         if table.job_ads:
             for uri, months in per_skill.items():
                 row = row_of(uri)
@@ -633,12 +721,11 @@ def gap_heatmap(
     table = table or gap_table(filters)
     top = [row for row in table.rows if row.importance and row.proficiency][:HEATMAP_SKILLS]
     skills = [(row.skill_uri, row.label) for row in top]
-    ratings = (
-        _ratings(filters, _occupations_of(filters))
-        .filter(skill_uri__in=[uri for uri, _label in skills])
-        .exclude(**{column: ""})
+    ratings, aggregates = _rating_source(filters, _occupations_of(filters), column)
+    ratings = ratings.filter(skill_uri__in=[uri for uri, _label in skills]).exclude(**{column: ""})
+    ranked = (
+        ratings.values(column).annotate(n=aggregates["n"]).order_by("-n", column)[:HEATMAP_COLUMNS]
     )
-    ranked = ratings.values(column).annotate(n=Count("id")).order_by("-n", column)[:HEATMAP_COLUMNS]
     keys = [item[column] for item in ranked]
     if by == "occupation":
         briefs = taxonomy.concepts_describe(keys, concept_type="occupation")
@@ -649,17 +736,11 @@ def gap_heatmap(
     for item in (
         ratings.filter(**{f"{column}__in": keys})
         .values("skill_uri", column)
-        .annotate(
-            n=Count("id"),
-            imp=Sum("importance"),
-            n_imp=Count("importance"),
-            prof=Sum("proficiency"),
-            n_prof=Count("proficiency"),
-        )
+        .annotate(**{name: aggregates[name] for name in _HEATMAP_AGGREGATES})
         .order_by()
     ):
         if item["n_imp"] and item["n_prof"]:
-            gap = (item["imp"] / item["n_imp"] - item["prof"] / item["n_prof"]) / 4
+            gap = (item["s_imp"] / item["n_imp"] - item["s_prof"] / item["n_prof"]) / 4
             cells[(item["skill_uri"], item[column])] = (gap, item["n"])
     return Heatmap(by=by, skills=skills, columns=columns, cells=cells)
 
@@ -701,13 +782,16 @@ def gap_evidence(filters: GapFilters, skill_uri: str, *, show_employers: bool = 
             )
         )
 
-    cells = _ads(filters, occupations)
-    totals = dict(
-        cells.filter(skill_uri="").values_list("month").annotate(ads=Sum("ads")).order_by()
-    )
-    asking = dict(
-        cells.filter(skill_uri=skill_uri).values_list("month").annotate(ads=Sum("ads")).order_by()
-    )
+    totals: dict[date, int] = {}
+    asking: dict[date, int] = {}
+    for uri, month, ads in (
+        _ads(filters, occupations)
+        .filter(skill_uri__in=["", skill_uri])
+        .values_list("skill_uri", "month")
+        .annotate(ads=Sum("ads"))
+        .order_by()
+    ):
+        (asking if uri else totals)[month] = ads
     series = [
         (month, asking.get(month, 0) / total, asking.get(month, 0))
         for month, total in sorted(totals.items())

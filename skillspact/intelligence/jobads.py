@@ -54,7 +54,8 @@ occupation_uri):
 without a region; there are no "all occupations" or "all regions" total rows: a slice is the sum
 of its cells. The share of ads asking for skill S in a slice is
 `sum(ads where skill_uri=S) / sum(ads where skill_uri="")` over the same cells
-(`job_ad_shares()` does exactly that).
+(`job_ad_shares()` does exactly that). The same rebuild rewrites, for those months, the sums the
+gap pages read (`JobAdCountryMonthlyCount`, `JobAdOccupationMonthlyCount`: see `summaries.py`).
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ from django.utils.translation import gettext as _
 from skillspact.core import audit
 from skillspact.core.errors import InvalidInput, InvalidState, NotPermitted
 from skillspact.core.permissions import is_secretariat
+from skillspact.intelligence import summaries
 from skillspact.intelligence.models import JobAd, JobAdMonthlyCount, JobAdSkill, JobAdUpload
 
 if TYPE_CHECKING:
@@ -882,6 +884,7 @@ def monthly_counts_rebuild(*, months: Iterable[datetime.date] | None = None) -> 
                 for statement in (all_ads, per_skill):
                     cursor.execute(statement, params)
                     written += max(cursor.rowcount, 0)
+        summaries.ad_counts_rebuild(months=month_list)
     return written
 
 

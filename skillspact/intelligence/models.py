@@ -6,8 +6,10 @@ retires the row (`is_current=False`) and adds a new revision with the same `key`
 A `Response` is a draft until submitted; it carries the respondent profile block (country,
 region, stakeholder type, occupation) and, only when the survey is not anonymous, who answered.
 Submitting writes one `SkillRating` per skill of each skills-matrix question, with the profile
-copied onto it so that gap queries over a million ratings read one table. Free-text answers are
-mapped to ESCO skills in the background (`TextSkillMatch`).
+copied onto it so that gap queries over a million ratings read one table, and adds it to
+`SkillRatingPlaceSum` and `SkillRatingOccupationSum`, the sums the gap pages read instead where
+they can (`summaries.py`). Free-text answers are mapped to ESCO skills in the background
+(`TextSkillMatch`).
 
 Employer needs. An organisation's `EmployerNeed` for a year lists `NeedRole`s (occupations to hire
 or retrain for, with counts, horizon and place) and `NeedSkill`s (the hardest skills to get, rated
@@ -16,7 +18,8 @@ or retrain for, with counts, horizon and place) and `NeedSkill`s (the hardest sk
 Job ads. A `JobAdUpload` (CSV or JSON lines) is processed by a task into `JobAd` rows with their
 matched occupation and `JobAdSkill`s; `JobAdMonthlyCount` holds the monthly counts per skill,
 occupation and region the gap and forecast queries read (`skill_uri=""` is the count of all ads
-in that cell).
+in that cell); `JobAdCountryMonthlyCount` and `JobAdOccupationMonthlyCount` are the same counts
+summed per country and per occupation, rewritten with them.
 
 Forecasts. A `ForecastRun` fits one `Forecast` per series with enough history and stores the
 history it was made from, the forecast with its prediction intervals and the backtest.
@@ -270,10 +273,74 @@ class SkillRating(models.Model):
             models.Index(fields=["skill_uri", "country"]),
             models.Index(fields=["occupation_uri", "skill_uri"]),
             models.Index(fields=["survey", "skill_uri"]),
+            # The slices no rating summary holds: a place with occupations, or a place's
+            # heatmap by occupation.
+            models.Index(fields=["country", "occupation_uri"]),
+            models.Index(fields=["region", "occupation_uri"]),
         ]
 
     def __str__(self) -> str:
         return self.skill_uri
+
+
+class RatingSums(models.Model):
+    """Sums of skills-matrix ratings: a mean and its spread come from these few numbers."""
+
+    ratings = models.PositiveIntegerField(default=0)
+    n_importance = models.PositiveIntegerField(default=0)
+    sum_importance = models.PositiveIntegerField(default=0)
+    sumsq_importance = models.PositiveIntegerField(default=0)
+    n_proficiency = models.PositiveIntegerField(default=0)
+    sum_proficiency = models.PositiveIntegerField(default=0)
+    sumsq_proficiency = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class SkillRatingPlaceSum(RatingSums):
+    """The `SkillRating`s of a survey, skill, country, region and type of employer, summed."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    skill_uri = models.CharField(max_length=255)
+    country = models.CharField(max_length=2, blank=True)
+    region = models.CharField(max_length=4, blank=True)
+    stakeholder_type = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("rating sums per place")
+        verbose_name_plural = _("rating sums per place")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "skill_uri", "country", "region", "stakeholder_type"],
+                name="intelligence_placesum_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill_uri} {self.region or self.country}"
+
+
+class SkillRatingOccupationSum(RatingSums):
+    """The `SkillRating`s of a survey, skill, occupation and type of employer, summed."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    skill_uri = models.CharField(max_length=255)
+    occupation_uri = models.CharField(max_length=255, blank=True)
+    stakeholder_type = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("rating sums per occupation")
+        verbose_name_plural = _("rating sums per occupation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "skill_uri", "occupation_uri", "stakeholder_type"],
+                name="intelligence_occupationsum_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill_uri} {self.occupation_uri}"
 
 
 class TextSkillMatch(models.Model):
@@ -488,10 +555,61 @@ class JobAdMonthlyCount(models.Model):
             models.Index(fields=["skill_uri", "month"]),
             models.Index(fields=["occupation_uri", "skill_uri"]),
             models.Index(fields=["country", "skill_uri"]),
+            # The gap pages' slices that no job-ad summary holds: a region, or a country with
+            # occupations (covering, so PostgreSQL reads the index alone).
+            models.Index(fields=["region", "month"]),
+            models.Index(
+                fields=["country", "month"],
+                include=["occupation_uri", "skill_uri", "ads"],
+                name="intelligence_ads_country_m",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.month} {self.skill_uri}"
+
+
+class JobAdCountryMonthlyCount(models.Model):
+    """`JobAdMonthlyCount` summed over regions and occupations: per month, country and skill."""
+
+    month = models.DateField()
+    country = models.CharField(max_length=2)
+    skill_uri = models.CharField(max_length=255, blank=True)
+    ads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly job-ad count per country")
+        verbose_name_plural = _("monthly job-ad counts per country")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "month", "skill_uri"], name="intelligence_country_month_cell"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.country} {self.skill_uri}"
+
+
+class JobAdOccupationMonthlyCount(models.Model):
+    """`JobAdMonthlyCount` summed over places: per month, occupation and skill."""
+
+    month = models.DateField()
+    occupation_uri = models.CharField(max_length=255, blank=True)
+    skill_uri = models.CharField(max_length=255, blank=True)
+    ads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly job-ad count per occupation")
+        verbose_name_plural = _("monthly job-ad counts per occupation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occupation_uri", "month", "skill_uri"],
+                name="intelligence_occupation_month_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.occupation_uri} {self.skill_uri}"
 
 
 class ForecastRun(BaseModel):

@@ -13,8 +13,9 @@ The rules, in one place:
 * Anonymous surveys store no identity: the Response has no respondent and no invitation, nothing
   records an IP address, an e-mail or a user agent, and the audit entry has no actor; the
   invitation only gets `has_responded=True`.
-* Submitting writes one `SkillRating` per rated skill with the profile copied on, and queues the
-  task that finds ESCO skills in free-text answers.
+* Submitting writes one `SkillRating` per rated skill with the profile copied on, adds them to the
+  rating summaries the gap pages read (`summaries.py`), and queues the task that finds ESCO
+  skills in free-text answers.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from skillspact.core import audit
 from skillspact.core.errors import InvalidInput, InvalidState, NotPermitted
 from skillspact.core.validation import full_clean
+from skillspact.intelligence import summaries
 from skillspact.intelligence.models import (
     Answer,
     Question,
@@ -575,6 +577,7 @@ def response_submit(
                 )
             )
     SkillRating.objects.bulk_create(ratings)
+    summaries.rating_sums_add(ratings=ratings)
     if invitation is not None:
         SurveyInvitation.objects.filter(pk=invitation.pk).update(
             has_responded=True, updated_at=timezone.now()

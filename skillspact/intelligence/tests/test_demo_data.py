@@ -18,6 +18,11 @@ from skillspact.intelligence.models import (
     SkillRating,
     Survey,
 )
+from skillspact.intelligence.tests.test_summaries import (
+    ad_counts,
+    ad_counts_from_cells,
+    assert_summaries_match_the_ratings,
+)
 from skillspact.organisations.factories import OrganisationFactory
 
 NOW = datetime.datetime(2026, 12, 3, 10, 0, tzinfo=datetime.UTC)
@@ -57,6 +62,9 @@ def test_the_seed_runs_small_and_the_forecasts_find_the_planted_rising_trends(
         .values_list("survey__wave", "mean")
     )
     assert means["2026"] > means["2025"] + 0.3
+    # and the gap pages' summaries hold exactly those ratings and job ads
+    assert_summaries_match_the_ratings()
+    assert ad_counts() == ad_counts_from_cells()
     # and employer needs and job ads are there, flagged synthetic
     assert EmployerNeed.objects.filter(is_synthetic=True).count() == 3
     assert JobAd.objects.count() == 9000

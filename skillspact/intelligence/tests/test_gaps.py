@@ -12,7 +12,7 @@ import pytest
 from skillspact.commitments.factories import CommitmentFactory, CommitmentTargetFactory
 from skillspact.commitments.models import Commitment, CommitmentConcept
 from skillspact.core.errors import InvalidInput
-from skillspact.intelligence import gaps
+from skillspact.intelligence import gaps, summaries
 from skillspact.intelligence.models import (
     EmployerNeed,
     JobAdMonthlyCount,
@@ -56,7 +56,7 @@ def _rate(
     response = Response.objects.create(
         survey=survey, language="en", status=Response.Status.SUBMITTED, **profile
     )
-    SkillRating.objects.create(
+    rating = SkillRating.objects.create(
         response=response,
         question=question,
         survey=survey,
@@ -66,6 +66,7 @@ def _rate(
         submitted_on=datetime.date(2026, 9, 15),
         **profile,
     )  # fmt: skip
+    summaries.rating_sums_add(ratings=[rating])
 
 
 def _survey(slug: str, wave: str) -> tuple[Survey, Question]:
@@ -123,6 +124,7 @@ def build_gap_data() -> GapData:
         JobAdMonthlyCount.objects.create(month=month, skill_uri="", ads=100, **cell)
         JobAdMonthlyCount.objects.create(month=month, skill_uri=S_DATA, ads=data_ads, **cell)
         JobAdMonthlyCount.objects.create(month=month, skill_uri=S_RISK, ads=5, **cell)
+    summaries.ad_counts_rebuild()
     for _ in range(5):
         CourseSkillFactory(course=CourseFactory(), skill_uri=S_DATA)
     CourseSkillFactory(course=CourseFactory(status=Course.Status.DRAFT), skill_uri=S_DATA)

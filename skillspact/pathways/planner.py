@@ -37,9 +37,9 @@ prerequisites and cheapest EQF step: most coverable weight first, then (with tha
 the least objective; when the objective has its own limit, both in one objective. The EQF rule
 is one "some course among the first k of the level below, by end" literal per distinct k,
 chained, instead of a clause per course listing every possible step. CP-SAT runs on one worker
-with its LP relaxation and without presolve, probing, zero-half or MIR cuts (all measured slower
-here), under a limit in deterministic time, so the same instance gives the same plan however
-busy the machine. `optimal` is True only when CP-SAT proved both; otherwise `bound` is its
+with its LP relaxation and without presolve, probing or cuts (all measured slower here), under a
+limit in deterministic time, so the same instance gives the same plan however busy the machine.
+`optimal` is True only when CP-SAT proved both; otherwise `bound` is its
 proven lower bound on the objective. Uncovered skills are explained by checking every course of
 the unfiltered catalogue that covers them.
 """
@@ -371,9 +371,7 @@ def _drop_single_dominated(
         catalogue.id_rank[at],
     )
     order = np.lexsort(columns[::-1])
-    rows = zip(
-        *(column[order].tolist() for column in columns), where[order].tolist(), strict=True
-    )
+    rows = zip(*(column[order].tolist() for column in columns), where[order].tolist(), strict=True)
     group: tuple[Any, ...] | None = None
     kept: list[tuple[float, int, int]] = []
     for skill, level_class, kind, _h, c, s, e, _at, w in rows:
@@ -1089,14 +1087,13 @@ def _solve(
             cp.add(weight_expr >= min_weight)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    # The LP relaxation with cuts proves set covers of this size quickly; presolve, probing and
-    # the zero-half and MIR cuts cost more than they save on these models (measured with
-    # bench/pathway_planner.py: p95 solve time about halved, as many plans proven optimal).
+    # The LP relaxation proves set covers of this size quickly; presolve, probing and cuts cost
+    # more than they save on these models (measured with bench/pathway_planner.py: the slowest
+    # plans about twice as fast, as many proven optimal).
     solver.parameters.linearization_level = 2
     solver.parameters.cp_model_presolve = False
     solver.parameters.cp_model_probing_level = 0
-    solver.parameters.add_zero_half_cuts = False
-    solver.parameters.add_mir_cuts = False
+    solver.parameters.cut_level = 0
     solver.parameters.random_seed = SEED
     if min_weight is None and objectives:
         measure = _measure(model, objectives[0])

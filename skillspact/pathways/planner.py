@@ -1032,6 +1032,19 @@ def _has_step(model: _Model, i: int, chosen: set[int]) -> bool:
     )
 
 
+def _hint(cp: Any, x: list[Any], chosen: set[int]) -> None:
+    """Every course variable hinted in one go (`add_hint` per variable is slow in Python)."""
+    hint = cp.proto.solution_hint
+    hint.vars.extend(v.index for v in x)
+    hint.values.extend(int(i in chosen) for i in range(len(x)))
+
+
+def _chosen(solver: Any, n: int) -> set[int]:
+    """The courses of the solution: the first n variables are the course variables."""
+    values = solver.response_proto.solution
+    return {i for i in range(n) if values[i]}
+
+
 def _time_limit(solver: Any, seconds: float) -> None:
     """A limit in CP-SAT's deterministic time (about seconds of work on a quiet core), so that
     the same instance gives the same plan however busy the machine; wall time is capped at
@@ -1060,9 +1073,9 @@ def _solve(
     max_hours, max_cost, capacity = _limits(prepared)
     weighted = cp_model.LinearExpr.weighted_sum
     cp = cp_model.CpModel()
-    x = [cp.new_bool_var(f"x{i}") for i in range(n)]
+    x = [cp.new_bool_var("") for _ in range(n)]  # variables 0..n-1: x[i] has index i
+    _hint(cp, x, hint)
     for i in range(n):
-        cp.add_hint(x[i], i in hint)
         for p in model.prereqs[i]:
             cp.add_implication(x[i], x[p])
     _add_steps(cp, model, x)
@@ -1105,7 +1118,7 @@ def _solve(
         status = solver.solve(cp)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _Solution(hint, _weight_of(model, hint), 0, 0, False)
-        chosen = {i for i in range(n) if solver.boolean_value(x[i])}
+        chosen = _chosen(solver, n)
         weight = _weight_of(model, chosen)
         value = sum(measure[i] for i in chosen)
         best = math.floor(solver.best_objective_bound + 1e-6)
@@ -1119,7 +1132,7 @@ def _solve(
         status = solver.solve(cp)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _Solution(hint, _weight_of(model, hint), 0, 0, False)
-        chosen = {i for i in range(n) if solver.boolean_value(x[i])}
+        chosen = _chosen(solver, n)
         return _Solution(chosen, _weight_of(model, chosen), 0, 0, status == cp_model.OPTIMAL)
     chosen, value, bound, is_optimal = set(hint), 0, 0, True
     finish = None
@@ -1139,15 +1152,14 @@ def _solve(
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             is_optimal = False
             break
-        chosen = {i for i in range(n) if solver.boolean_value(x[i])}
+        chosen = _chosen(solver, n)
         value = round(solver.objective_value)
         bound = math.ceil(solver.best_objective_bound - 1e-6)
         is_optimal = is_optimal and status == cp_model.OPTIMAL
         if level + 1 < len(objectives):
             cp.add(expr <= value)
             cp.clear_hints()
-            for i in range(n):
-                cp.add_hint(x[i], i in chosen)
+            _hint(cp, x, chosen)
     if not is_optimal and len(objectives) == 1 and objectives[0] in ("hours", "cost"):
         # No proof in time: every target skill still needs one of its courses, so the dearest
         # of those cheapest-per-skill courses is a valid lower bound (instead of none at all).

@@ -580,47 +580,60 @@ def _prune_dominated(
     use_cost = not is_best_only or instance.objective == "cost" or instance.max_cost is not None
     role = _eqf_roles(prepared, courses) if has_eqf else {}
     keys: dict[str, _Key] = {}
+    rank: dict[str, tuple[Any, ...]] = {}
+    pending, useful, ends = prepared.pending, prepared.useful, prepared.end
     for c in courses:
-        dated = _is_dated(c)
-        needs, supports = role.get(c.id, (False, False))
+        dated = c.starts_on is not None or c.ends_on is not None
+        needs, supports = role.get(c.id, (False, False)) if role else (False, False)
         if is_best_only:
-            end = prepared.end.get(c.id)
-            keys[c.id] = _Key(
-                hours=c.hours if use_hours else 0.0,
-                cost=c.cost if use_cost else 0.0,
-                mode=0,
-                level=c.eqf_level if (needs or supports) else None,
-                has_role=needs or supports,
-                needs=needs,
-                supports=supports,
+            end = ends.get(c.id)
+            key = _Key(
+                c.hours if use_hours else 0.0,
+                c.cost if use_cost else 0.0,
+                0,
+                c.eqf_level if (needs or supports) else None,
+                needs or supports,
+                needs,
+                supports,
                 # A self-paced course follows any step; a dated one only those ending before.
-                start=_span(c)[0].toordinal() if dated and needs else MAX_ORDINAL,
-                end=(end.toordinal() if end else 0) if supports else 0,
-                dated=dated and has_capacity,  # self-paced hours count against the deadline
-                pending=frozenset(prepared.pending[c.id]),
-                useful=prepared.useful[c.id],
+                _span(c)[0].toordinal() if dated and needs else MAX_ORDINAL,
+                (end.toordinal() if end else 0) if supports else 0,
+                dated and has_capacity,  # self-paced hours count against the deadline
+                frozenset(pending[c.id]),
+                useful[c.id],
             )
         else:
             start, end_day = _span(c) if dated else (date.min, date.min)
-            keys[c.id] = _Key(
-                hours=c.hours,
-                cost=c.cost,
-                mode=-MODE_RANK.get(c.mode, 0),
-                level=c.eqf_level,
-                has_role=True,
-                needs=needs,
-                supports=supports,
-                start=start.toordinal(),
-                end=end_day.toordinal(),
-                dated=dated,
-                pending=frozenset(prepared.pending[c.id]),
-                useful=prepared.useful[c.id],
+            key = _Key(
+                c.hours,
+                c.cost,
+                -MODE_RANK.get(c.mode, 0),
+                c.eqf_level,
+                True,
+                needs,
+                supports,
+                start.toordinal(),
+                end_day.toordinal(),
+                dated,
+                frozenset(pending[c.id]),
+                useful[c.id],
             )
+        keys[c.id] = key
+        rank[c.id] = (
+            key.hours,
+            key.cost,
+            -len(key.useful),
+            key.mode,
+            len(key.pending),
+            -key.start,
+            key.end,
+            c.id,
+        )
     # Courses in an order where a dominating course comes first (least measure, then the most
     # useful skills, the most online mode, the fewest prerequisites, the latest start, the
     # earliest end, the smallest id); each one is compared only with the courses kept before
     # it (dominance is transitive) that cover its rarest useful skill.
-    order = sorted(courses, key=lambda c: (*keys[c.id].order(), c.id))
+    order = sorted(courses, key=lambda c: rank[c.id])
     bit = {uri: 1 << k for k, uri in enumerate(prepared.missing)}
     mask = {c.id: sum(bit[uri] for uri in prepared.useful[c.id]) for c in courses}
 
@@ -659,7 +672,12 @@ def _prune_dominated(
         if not useful_a:
             continue
         key_a = keys[a.id]
-        if any(least_cost.get(uri, math.inf) > key_a.cost for uri in useful_a):
+        if len(useful_a) == 1:
+            (only,) = useful_a
+            if least_cost.get(only, math.inf) > key_a.cost:
+                keep(a)
+                continue
+        elif any(least_cost.get(uri, math.inf) > key_a.cost for uri in useful_a):
             keep(a)
             continue
         groups = [group_of(key_a)] if key_a.has_role else [None, *step_only]
@@ -703,17 +721,6 @@ class _Key(NamedTuple):
     dated: bool
     pending: frozenset[str]
     useful: frozenset[str]
-
-    def order(self) -> tuple[Any, ...]:
-        return (
-            self.hours,
-            self.cost,
-            -len(self.useful),
-            self.mode,
-            len(self.pending),
-            -self.start,
-            self.end,
-        )
 
     def dominates(self, other: _Key, *, is_best_only: bool) -> bool:
         """Whether a plan can take this course wherever it takes `other` (useful skills are

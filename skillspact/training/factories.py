@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import cast
 
 import factory
 from django.utils import timezone
@@ -23,7 +24,7 @@ from skillspact.training.models import (
     LearningOutcome,
     Mode,
 )
-from skillspact.training.services import language_codes_key
+from skillspact.training.services import language_codes_key, refresh_course_index
 
 
 class CourseSeriesFactory(factory.django.DjangoModelFactory):
@@ -90,6 +91,17 @@ class LearningOutcomeFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
     text = "Run a video consultation with a patient and document it in the record."
     skills = factory.LazyFunction(list)
+
+
+def course_teaching(
+    *, skills: list[str], outcome: str = "The outcome of it.", **fields: object
+) -> Course:
+    """A course (`CourseFactory` with `fields`) whose one learning outcome teaches `skills`,
+    with its denormalised skills and search index refreshed, as a published course has them."""
+    course = cast(Course, CourseFactory(**fields))
+    LearningOutcomeFactory(course=course, position=1, text=outcome, skills=skills)
+    refresh_course_index(course)
+    return course
 
 
 class CourseSkillFactory(factory.django.DjangoModelFactory):

@@ -32,8 +32,7 @@ from skillspact.taxonomy.tests.esco_files import (
     S_RISK,
 )
 from skillspact.training import enrolments as training_enrolments
-from skillspact.training import services as training_services
-from skillspact.training.factories import CourseFactory, LearningOutcomeFactory
+from skillspact.training.factories import course_teaching
 from skillspact.training.models import Course, Enrolment, Mode
 from tests.browser.test_journeys import sign_in
 
@@ -87,10 +86,14 @@ def esco(tmp_path: Path, settings: Any, secretariat_officer: User) -> Iterator[E
 def _course(
     provider: Organisation, *, slug: str, title: str, skills: list[str], **fields: Any
 ) -> Course:
-    course = CourseFactory(provider=provider, slug=slug, title=title, **fields)
-    LearningOutcomeFactory(course=course, position=1, text=f"{title}: the outcome.", skills=skills)
-    training_services.refresh_course_index(course)
-    return course
+    return course_teaching(
+        provider=provider,
+        slug=slug,
+        title=title,
+        skills=skills,
+        outcome=f"{title}: the outcome.",
+        **fields,
+    )
 
 
 @pytest.fixture

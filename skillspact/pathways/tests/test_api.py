@@ -25,8 +25,7 @@ from skillspact.taxonomy.tests.esco_files import (
     S_PYTHON,
     S_RISK,
 )
-from skillspact.training import services as training_services
-from skillspact.training.factories import CourseFactory, LearningOutcomeFactory
+from skillspact.training.factories import course_teaching
 from skillspact.training.models import Course
 
 esco_folder = taxonomy_fixtures.esco_folder
@@ -38,10 +37,7 @@ ROLE_URI = "urn:skillspact:occupation:clinical-informatics-specialist"
 
 
 def _course(provider: Any, *, slug: str, skills: list[str], **fields: Any) -> Course:
-    course = CourseFactory(provider=provider, slug=slug, **fields)
-    LearningOutcomeFactory(course=course, position=1, text="The outcome of it.", skills=skills)
-    training_services.refresh_course_index(course)
-    return course
+    return course_teaching(provider=provider, slug=slug, skills=skills, **fields)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -142,16 +142,27 @@ def export_rows(survey: Survey, filters: ResultFilters | None = None) -> Iterato
 
 def csv_text(survey: Survey, filters: ResultFilters | None = None) -> str:
     """The export as CSV text (with a byte-order mark so spreadsheets read UTF-8)."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    for row in export_rows(survey, filters):
-        writer.writerow(row)
-    return buffer.getvalue()
+    return rows_csv(export_rows(survey, filters))
 
 
 def xlsx_bytes(survey: Survey, filters: ResultFilters | None = None) -> bytes:
     """The export as an XLSX workbook with one sheet."""
+    return rows_xlsx(export_rows(survey, filters), title=_("Answers"))
+
+
+def rows_csv(rows: Iterable[list[Any]]) -> str:
+    """Rows (the header first) as CSV text with a byte-order mark, formulas neutralised."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([_safe(value) for value in row])
+    return buffer.getvalue()
+
+
+def rows_xlsx(rows: Iterable[list[Any]], *, title: str) -> bytes:
+    """Rows (the header first, in bold and frozen) as an XLSX workbook with one sheet; text
+    stays text, formulas neutralised."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
@@ -159,9 +170,11 @@ def xlsx_bytes(survey: Survey, filters: ResultFilters | None = None) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = _("Answers")[:31]
-    for index, row in enumerate(export_rows(survey, filters)):
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+    sheet.title = title[:31]
+    for index, row in enumerate(rows):
+        sheet.append(
+            [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in map(_safe, row)]
+        )
         if index == 0:
             for cell in sheet[1]:
                 cell.font = Font(bold=True)

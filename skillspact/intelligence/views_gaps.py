@@ -7,8 +7,6 @@ anonymous people are sent to sign in.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable
 from functools import wraps
@@ -31,7 +29,7 @@ from django.views.decorators.http import require_GET
 
 from skillspact.core.errors import InvalidInput
 from skillspact.core.permissions import is_secretariat
-from skillspact.intelligence import gaps
+from skillspact.intelligence import exports, gaps
 from skillspact.intelligence.api import row_out
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -352,24 +350,13 @@ def gap_export(request: HttpRequest) -> HttpResponse:
     header = [str(label) for _key, label in EXPORT_COLUMNS]
     rows = _export_rows(table)
     if request.GET.get("format") == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        sheet.title = _("Skill gaps")[:31]
-        sheet.append(header)
-        for values in rows:
-            sheet.append(values)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        response = HttpResponse(
+            exports.rows_xlsx([header, *rows], title=_("Skill gaps")), content_type=XLSX
+        )
         response["Content-Disposition"] = 'attachment; filename="skill-gaps.xlsx"'
         return response
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(header)
-    writer.writerows(rows)
-    response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        exports.rows_csv([header, *rows]), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="skill-gaps.csv"'
     return response

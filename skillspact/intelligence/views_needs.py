@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from skillspact.core.forms import add_domain_error
 from skillspact.core.paginate import paginate
 from skillspact.core.permissions import is_secretariat
 from skillspact.core.types import AuthedHttpRequest
-from skillspact.intelligence import forms_needs, needs
+from skillspact.intelligence import exports, forms_needs, needs
 
 
 @login_required
@@ -44,11 +43,11 @@ def needs_list(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def needs_export(request: AuthedHttpRequest) -> HttpResponse:
     """The declarations a person may read as CSV, one row per role and per skill."""
-    reply = HttpResponse(content_type="text/csv; charset=utf-8")
+    reply = HttpResponse(
+        exports.rows_csv(needs.needs_export_rows(user=request.user)),
+        content_type="text/csv; charset=utf-8",
+    )
     reply["Content-Disposition"] = 'attachment; filename="employer-needs.csv"'
-    writer = csv.writer(reply)
-    for row in needs.needs_export_rows(user=request.user):
-        writer.writerow(row)
     return reply
 
 

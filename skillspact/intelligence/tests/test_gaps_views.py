@@ -176,7 +176,8 @@ def test_export_csv_has_every_row(
     response = client.get(reverse("intelligence:gaps_export"), {"format": "csv"})
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    lines = response.content.decode().splitlines()
+    assert response.content.startswith("\ufeff".encode())  # spreadsheets read it as UTF-8
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Rank,Skill URI,Skill,Digital,Green,Gap score")
     assert len(lines) == 4
     assert lines[2].split(",")[:6] == ["2", S_DATA, "data protection", "True", "False", "0.4"]

@@ -367,3 +367,17 @@ def test_xlsx_export_has_the_same_rows(answered: Survey) -> None:
     assert values[0][:3] == ["response", "submitted_on", "language"]
     assert values[1][:3] == [1, "2026-05-04", "en"]
     assert len(values) == 2
+
+
+def test_any_rows_export_neutralises_formulas_in_csv_and_xlsx() -> None:
+    from openpyxl import load_workbook
+
+    from skillspact.intelligence import exports
+
+    rows = [["Organisation", "Count"], ["=HYPERLINK(1)", -3]]
+
+    text = exports.rows_csv(rows)
+    sheet = load_workbook(io.BytesIO(exports.rows_xlsx(rows, title="Needs"))).active
+
+    assert text.splitlines()[1] == "'=HYPERLINK(1),-3"
+    assert [cell.value for cell in sheet[2]] == ["'=HYPERLINK(1)", -3]

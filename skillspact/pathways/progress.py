@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from skillspact.core import audit
 from skillspact.core.errors import NotPermitted
 from skillspact.core.validation import full_clean
-from skillspact.pathways import catalogue, gaps
+from skillspact.pathways import catalogue, gaps, selectors
 from skillspact.pathways.catalogue import CatalogueCourse, Constraints
 from skillspact.pathways.errors import (
     PlanNotActive,
@@ -46,7 +46,6 @@ from skillspact.pathways.models import (
     Plan,
     PlanSkill,
     PlanStep,
-    ProfileSkill,
 )
 
 if TYPE_CHECKING:
@@ -321,14 +320,6 @@ def _result_json(proposal: Proposal) -> dict[str, Any]:
     return _json(data)
 
 
-def _credentialed(profile: LearnerProfile) -> set[str]:
-    return set(
-        profile.skills.filter(source=ProfileSkill.Source.CREDENTIALED).values_list(
-            "skill_uri", flat=True
-        )
-    )
-
-
 def _skill_rows(plan: Plan, gap: Gap, covered: set[str], credentialed: set[str]) -> list[PlanSkill]:
     rows = []
     for skill in gap.skills:
@@ -405,7 +396,12 @@ def plan_save(*, actor: Any, profile: LearnerProfile, proposal: Proposal, name: 
         full_clean(step, exclude=["plan"], validate_constraints=False)
     PlanStep.objects.bulk_create(steps)
     PlanSkill.objects.bulk_create(
-        _skill_rows(plan, proposal.gap, set(proposal.result.covered), _credentialed(profile))
+        _skill_rows(
+            plan,
+            proposal.gap,
+            set(proposal.result.covered),
+            selectors.credentialed_skill_uris(profile),
+        )
     )
     audit.record(
         plan,
@@ -520,7 +516,7 @@ def plan_refresh(*, actor: Any, plan: Plan) -> Plan:
         uri for step, at in kept if at is None for uri in (step.covers or [])
     }
     plan.skills.all().delete()
-    skill_rows = _skill_rows(plan, gap, covered, _credentialed(profile))
+    skill_rows = _skill_rows(plan, gap, covered, selectors.credentialed_skill_uris(profile))
     PlanSkill.objects.bulk_create(skill_rows)
     before = {"steps": len(old_steps), "done": sum(1 for s in old_steps if s.completed_at)}
     plan.result = _result_json(proposal)

@@ -422,6 +422,15 @@ class PlanView:
         return [skill for skill in self.skills if skill.state == PlanSkill.State.UNCOVERED]
 
 
+def credentialed_skill_uris(profile: LearnerProfile) -> set[str]:
+    """The skills the profile holds from credentials (one query, no labels)."""
+    return set(
+        profile.skills.filter(source=ProfileSkill.Source.CREDENTIALED).values_list(
+            "skill_uri", flat=True
+        )
+    )
+
+
 def plan_view(*, plan: Plan) -> PlanView:
     """A plan's steps (with enrolment and credential status), its skills with their states, its
     progress and credentials. About six queries."""

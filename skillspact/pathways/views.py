@@ -580,8 +580,10 @@ def _step_rows(view: Any, plan: Plan, *, is_owner: bool) -> list[dict[str, Any]]
     return rows
 
 
-def _plan_page_context(plan: Plan, *, is_owner: bool) -> dict[str, Any]:
-    view = selectors.plan_view(plan=plan)
+def _plan_page_context(
+    plan: Plan, *, is_owner: bool, view: selectors.PlanView | None = None
+) -> dict[str, Any]:
+    view = view or selectors.plan_view(plan=plan)
     return {
         "plan": plan,
         "view": view,
@@ -592,19 +594,15 @@ def _plan_page_context(plan: Plan, *, is_owner: bool) -> dict[str, Any]:
     }
 
 
-def _has_news(plan: Plan) -> bool:
-    """Whether anything the plan depends on changed since it was made: a step's course completed
-    or credentialed, a course gone from the catalogue, credentials earned or revoked."""
-    view = selectors.plan_view(plan=plan)
+def _has_news(plan: Plan, view: selectors.PlanView) -> bool:
+    """Whether anything the plan (shown as `view`) depends on changed since it was made: a
+    step's course completed or credentialed, a course gone from the catalogue, credentials
+    earned or revoked."""
     for step in view.steps:
         if not step.is_done and (step.credential_id or step.status == "completed" or not step.slug):
             return True
     learner = selectors.profile_of(user=plan.user)
-    held = {
-        skill.uri
-        for skill in selectors.profile_skills(learner)
-        if ProfileSkill.Source.CREDENTIALED in skill.sources
-    }
+    held = selectors.credentialed_skill_uris(learner)
     return held != set(services.credential_skills(user=plan.user))
 
 
@@ -612,9 +610,11 @@ def _has_news(plan: Plan) -> bool:
 def plan_detail(request: AuthedHttpRequest, public_id: Any) -> HttpResponse:
     """A saved plan and its progress; it catches up with credentials earned since last time."""
     plan = selectors.plan_get_for_owner(user=request.user, public_id=public_id)
-    if plan.status == Plan.Status.ACTIVE and _has_news(plan):
+    view = selectors.plan_view(plan=plan)
+    if plan.status == Plan.Status.ACTIVE and _has_news(plan, view):
         plan = services.plan_refresh(actor=request.user, plan=plan)
-    context = _plan_page_context(plan, is_owner=True)
+        view = selectors.plan_view(plan=plan)
+    context = _plan_page_context(plan, is_owner=True, view=view)
     context["share_url"] = request.build_absolute_uri(
         reverse("pathways:shared", args=[plan.share_token])
     )

@@ -602,7 +602,7 @@ def _has_news(plan: Plan, view: selectors.PlanView) -> bool:
         if not step.is_done and (step.credential_id or step.status == "completed" or not step.slug):
             return True
     learner = selectors.profile_of(user=plan.user)
-    held = selectors.credentialed_skill_uris(learner)
+    held = selectors.credentialed_skill_uris(learner) if learner is not None else set()
     return held != set(services.credential_skills(user=plan.user))
 
 

@@ -33,8 +33,6 @@ EXPERIENCE_BANDS = [
     ("10-19", gettext_lazy("10 to 19 years"), 10, 19),
     ("20+", gettext_lazy("20 years or more"), 20, None),
 ]
-# Where a skill sits on the proficiency-importance chart (the middle of the 1-5 scale is 3).
-QUADRANT_MIDDLE = 3.0
 
 
 def is_small(n: int) -> bool:

@@ -32,8 +32,6 @@ from skillspact.pathways.gaps import Gap
 if TYPE_CHECKING:
     from skillspact.pathways import planner
 
-MODE_LABELS = {"online": "Online", "in_person": "In person", "blended": "Blended"}
-
 
 @dataclass(frozen=True)
 class Constraints:
@@ -127,20 +125,6 @@ class CatalogueCourse:
     @property
     def cost(self) -> Decimal:
         return self.price
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "slug": self.slug,
-            "title": self.title,
-            "provider": self.provider,
-            "hours": self.hours,
-            "price": str(self.price),
-            "mode": self.mode,
-            "eqf_level": self.eqf_level,
-            "languages": list(self.languages),
-            "starts_on": self.starts_on.isoformat() if self.starts_on else None,
-            "ends_on": self.ends_on.isoformat() if self.ends_on else None,
-        }
 
 
 def today() -> datetime.date:

@@ -461,8 +461,8 @@ def proposal_context(proposal: Any) -> dict[str, Any]:
             bound=float(result.bound),
         ),
         "problems": [infeasible_sentence(code) for code in result.infeasible_reasons],
-        "total_hours": sum(float(row.hours or 0) for row in proposal.courses),
-        "total_cost": sum(float(row.price or 0) for row in proposal.courses),
+        "total_hours": proposal.total_hours,
+        "total_cost": float(proposal.total_cost),
     }
 
 

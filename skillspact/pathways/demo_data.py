@@ -161,7 +161,7 @@ def seed(
 def _worker(item: Worker, user: User, roles: dict[str, str], seeded: Seeded) -> Plan | None:
     profile = services.profile_ensure(actor=user)
     seeded.profiles += 1
-    services.profile_update(
+    profile = services.profile_update(
         actor=user,
         profile=profile,
         country=item.country,

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from skillspact.core.permissions import is_secretariat
 from skillspact.pathways import gaps
@@ -720,11 +721,6 @@ def insights(
 
 
 def _country_name(code: str) -> str:
-    if not code:
-        return ""
-    try:
-        from django_countries import countries
+    from django_countries import countries
 
-        return str(countries.name(code)) or code
-    except ImportError:
-        return code
+    return str(countries.name(code)) or code if code else str(_("not given"))

@@ -73,6 +73,9 @@ def test_the_demo_pathways_seed_on_the_demo_catalogue(
     assert nurse.skills.filter(source=ProfileSkill.Source.CREDENTIALED).exists()
     assert seeded.credentials == 1
     assert "saved plans" in seeded.text()
+    # Each plan carries its owner's country, which the secretariat's insights count by.
+    for plan in Plan.objects.select_related("user__learner_profile"):
+        assert plan.country and plan.country == plan.user.learner_profile.country
 
 
 def test_seeding_twice_adds_no_second_plan(demo_catalogue, secretariat_officer):
